@@ -1,0 +1,269 @@
+#include "ClipModel.h"
+
+#include "ModelError.h"
+#include "SafeTensors.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <c10/core/InferenceMode.h>
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#if TORCH_VERSION_MAJOR >= 2
+#define PHOTOSEARCH_HAS_SDPA 1
+#endif
+
+namespace clip {
+
+namespace {
+
+torch::Tensor activate(torch::Tensor h, Activation activation)
+{
+    switch (activation) {
+    case Activation::QuickGelu:
+        return h.mul_(torch::sigmoid(h * 1.702));
+    case Activation::Gelu:
+        return torch::gelu(h);
+    case Activation::GeluTanh:
+        return torch::gelu(h, "tanh");
+    }
+    return h;
+}
+
+torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                        const torch::Tensor& mask)
+{
+#ifdef PHOTOSEARCH_HAS_SDPA
+    return at::scaled_dot_product_attention(q, k, v, mask.defined() ? c10::optional<at::Tensor>(mask) : c10::nullopt);
+#else
+    const double scale = 1.0 / std::sqrt(double(q.size(-1)));
+    torch::Tensor scores = torch::matmul(q * scale, k.transpose(-2, -1));
+    if (mask.defined())
+        scores.add_(mask);
+    return torch::matmul(torch::softmax(scores, -1), v);
+#endif
+}
+
+} // namespace
+
+ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& compute)
+{
+    const ClipConfig config = ClipConfig::fromFile(modelDir + "/config.json");
+    const SafeTensorsFile file(modelDir + "/model.safetensors");
+    return build(config, compute, [&](const std::string& name, const std::vector<int64_t>& shape) {
+        // Convert on the CPU in fp32 first: stacking and scaling stay exact,
+        // and the device copy happens once per tensor.
+        return file.load(name, shape, torch::kFloat32);
+    });
+}
+
+ClipModel ClipModel::random(const ClipConfig& config, const ComputeOptions& compute, uint64_t seed)
+{
+    torch::manual_seed(seed);
+    return build(config, compute, [](const std::string& name, const std::vector<int64_t>& shape) {
+        if (name.find("layer_norm") != std::string::npos || name.find("layrnorm") != std::string::npos
+            || name.find("layernorm") != std::string::npos)
+            return name.size() > 6 && name.compare(name.size() - 6, 6, "weight") == 0 ? torch::ones(shape)
+                                                                                        : torch::zeros(shape);
+        if (name == "logit_scale")
+            return torch::full(shape, 4.6052);
+        return torch::randn(shape) * 0.02;
+    });
+}
+
+ClipModel::Tower ClipModel::loadTower(const std::string& prefix, const TowerConfig& c, const WeightSource& get,
+                                      const std::string& finalLnName, const std::string& projectionName,
+                                      int64_t projectionDim)
+{
+    const int64_t d = c.hidden;
+    const int64_t i = c.intermediate;
+    Tower t;
+    for (int64_t l = 0; l < c.layers; ++l) {
+        const std::string p = prefix + "encoder.layers." + std::to_string(l) + ".";
+        Layer L;
+        L.ln1Weight = get(p + "layer_norm1.weight", {d});
+        L.ln1Bias = get(p + "layer_norm1.bias", {d});
+        L.qkvWeight = torch::cat({get(p + "self_attn.q_proj.weight", {d, d}), get(p + "self_attn.k_proj.weight", {d, d}),
+                                  get(p + "self_attn.v_proj.weight", {d, d})});
+        L.qkvBias = torch::cat({get(p + "self_attn.q_proj.bias", {d}), get(p + "self_attn.k_proj.bias", {d}),
+                                get(p + "self_attn.v_proj.bias", {d})});
+        L.outWeight = get(p + "self_attn.out_proj.weight", {d, d});
+        L.outBias = get(p + "self_attn.out_proj.bias", {d});
+        L.ln2Weight = get(p + "layer_norm2.weight", {d});
+        L.ln2Bias = get(p + "layer_norm2.bias", {d});
+        L.fc1Weight = get(p + "mlp.fc1.weight", {i, d});
+        L.fc1Bias = get(p + "mlp.fc1.bias", {i});
+        L.fc2Weight = get(p + "mlp.fc2.weight", {d, i});
+        L.fc2Bias = get(p + "mlp.fc2.bias", {d});
+        t.layers.push_back(std::move(L));
+    }
+    t.finalLnWeight = get(finalLnName + ".weight", {d});
+    t.finalLnBias = get(finalLnName + ".bias", {d});
+    t.projection = get(projectionName, {projectionDim, d});
+    return t;
+}
+
+ClipModel ClipModel::build(const ClipConfig& config, const ComputeOptions& compute, const WeightSource& source)
+{
+    c10::InferenceMode guard;
+    const auto options = torch::TensorOptions().device(compute.device).dtype(compute.dtype);
+    auto get = [&](const std::string& name, const std::vector<int64_t>& shape) {
+        return source(name, shape).to(options).contiguous();
+    };
+    ClipModel m;
+    m.config_ = config;
+    m.compute_ = compute;
+    const TextConfig& tc = config.text;
+    const VisionConfig& vc = config.vision;
+    m.tokenEmbedding_ = get("text_model.embeddings.token_embedding.weight", {tc.vocabSize, tc.hidden});
+    m.textPositions_ = get("text_model.embeddings.position_embedding.weight", {tc.maxPositions, tc.hidden});
+    m.text_ = loadTower("text_model.", tc, get, "text_model.final_layer_norm", "text_projection.weight",
+                        config.projectionDim);
+    m.classEmbedding_ = get("vision_model.embeddings.class_embedding", {vc.hidden});
+    m.patchWeight_ = get("vision_model.embeddings.patch_embedding.weight",
+                         {vc.hidden, vc.channels, vc.patchSize, vc.patchSize})
+                         .reshape({vc.hidden, vc.channels * vc.patchSize * vc.patchSize});
+    m.visionPositions_ = get("vision_model.embeddings.position_embedding.weight", {vc.tokens(), vc.hidden});
+    m.preLnWeight_ = get("vision_model.pre_layrnorm.weight", {vc.hidden});
+    m.preLnBias_ = get("vision_model.pre_layrnorm.bias", {vc.hidden});
+    m.vision_ = loadTower("vision_model.", vc, get, "vision_model.post_layernorm", "visual_projection.weight",
+                          config.projectionDim);
+    m.logitScale_ = std::exp(source("logit_scale", {}).item<double>());
+    return m;
+}
+
+torch::Tensor ClipModel::runLayer(const Layer& w, const TowerConfig& c, torch::Tensor x, const torch::Tensor& mask,
+                                  const torch::Tensor& keep) const
+{
+    const int64_t b = x.size(0);
+    const int64_t len = x.size(1);
+    const int64_t d = c.hidden;
+    const int64_t heads = c.heads;
+    const int64_t hd = d / heads;
+
+    torch::Tensor h = torch::layer_norm(x, {d}, w.ln1Weight, w.ln1Bias, c.layerNormEps);
+    torch::Tensor q, k, v;
+    if (!keep.defined()) {
+        torch::Tensor qkv = torch::linear(h, w.qkvWeight, w.qkvBias).view({b, len, 3, heads, hd}).permute({2, 0, 3, 1, 4});
+        q = qkv[0];
+        k = qkv[1];
+        v = qkv[2];
+    } else {
+        torch::Tensor kv = torch::linear(h, w.qkvWeight.narrow(0, d, 2 * d), w.qkvBias.narrow(0, d, 2 * d))
+                               .view({b, len, 2, heads, hd})
+                               .permute({2, 0, 3, 1, 4});
+        k = kv[0];
+        v = kv[1];
+        const torch::Tensor rows = torch::arange(b, keep.options());
+        h = h.index({rows, keep}).unsqueeze(1);
+        x = x.index({rows, keep}).unsqueeze(1);
+        q = torch::linear(h, w.qkvWeight.narrow(0, 0, d), w.qkvBias.narrow(0, 0, d))
+                .view({b, 1, heads, hd})
+                .transpose(1, 2);
+    }
+    torch::Tensor a = attention(q, k, v, mask).transpose(1, 2).reshape({b, -1, d});
+    x = x + torch::linear(a, w.outWeight, w.outBias);
+    h = torch::layer_norm(x, {d}, w.ln2Weight, w.ln2Bias, c.layerNormEps);
+    h = activate(torch::linear(h, w.fc1Weight, w.fc1Bias), c.activation);
+    return x.add_(torch::linear(h, w.fc2Weight, w.fc2Bias));
+}
+
+torch::Tensor ClipModel::runTower(const Tower& t, const TowerConfig& c, torch::Tensor x, const torch::Tensor& mask,
+                                  const torch::Tensor& lastMask, const torch::Tensor& keep) const
+{
+    const size_t n = t.layers.size();
+    for (size_t l = 0; l + 1 < n; ++l)
+        x = runLayer(t.layers[l], c, x, mask, {});
+    x = runLayer(t.layers[n - 1], c, x, lastMask, keep).squeeze(1);
+    x = torch::layer_norm(x, {c.hidden}, t.finalLnWeight, t.finalLnBias, c.layerNormEps);
+    return torch::linear(x, t.projection).to(torch::kCPU, torch::kFloat32);
+}
+
+torch::Tensor ClipModel::encodeImages(const torch::Tensor& pixels) const
+{
+    const VisionConfig& vc = config_.vision;
+    if (pixels.dim() != 4 || pixels.size(1) != vc.channels || pixels.size(2) != vc.imageSize
+        || pixels.size(3) != vc.imageSize)
+        throw std::invalid_argument("encodeImages expects [B, " + std::to_string(vc.channels) + ", "
+                                    + std::to_string(vc.imageSize) + ", " + std::to_string(vc.imageSize) + "] pixels");
+    c10::InferenceMode guard;
+    const int64_t b = pixels.size(0);
+    if (b == 0)
+        return torch::empty({0, config_.projectionDim});
+    const int64_t g = vc.gridSize();
+    const int64_t p = vc.patchSize;
+    const int64_t d = vc.hidden;
+    // A stride-P convolution with a PxP kernel is one matrix product over
+    // the flattened patches.
+    torch::Tensor patches = pixels.to(compute_.device, compute_.dtype)
+                                .reshape({b, vc.channels, g, p, g, p})
+                                .permute({0, 2, 4, 1, 3, 5})
+                                .reshape({b, g * g, vc.channels * p * p});
+    torch::Tensor x = torch::matmul(patches, patchWeight_.t());
+    x = torch::cat({classEmbedding_.view({1, 1, d}).expand({b, 1, d}), x}, 1) + visionPositions_;
+    x = torch::layer_norm(x, {d}, preLnWeight_, preLnBias_, vc.layerNormEps);
+    const torch::Tensor keep = torch::zeros({b}, torch::TensorOptions().dtype(torch::kLong).device(compute_.device));
+    return runTower(vision_, vc, x, {}, {}, keep);
+}
+
+int64_t ClipModel::pooledIndex(const std::vector<int64_t>& ids) const
+{
+    const int64_t eos = config_.text.eosTokenId;
+    if (eos == 2) {
+        // Checkpoints from before transformers knew the eos id pool at the
+        // highest id, which was the end token in the original vocabulary.
+        return int64_t(std::max_element(ids.begin(), ids.end()) - ids.begin());
+    }
+    for (size_t i = 0; i < ids.size(); ++i)
+        if (ids[i] == eos)
+            return int64_t(i);
+    return 0; // what transformers' argmax yields when there is no end token
+}
+
+torch::Tensor ClipModel::encodeTokens(const std::vector<std::vector<int64_t>>& ids) const
+{
+    const TextConfig& tc = config_.text;
+    const int64_t b = int64_t(ids.size());
+    if (b == 0)
+        return torch::empty({0, config_.projectionDim});
+    std::vector<int64_t> pooled(size_t(b), 0);
+    int64_t len = 1;
+    for (int64_t i = 0; i < b; ++i) {
+        const auto& seq = ids[size_t(i)];
+        if (seq.empty() || int64_t(seq.size()) > tc.maxPositions)
+            throw std::invalid_argument("a token sequence must have 1 to " + std::to_string(tc.maxPositions) + " ids");
+        for (int64_t id : seq)
+            if (id < 0 || id >= tc.vocabSize)
+                throw std::invalid_argument("token id " + std::to_string(id) + " is outside the vocabulary");
+        pooled[size_t(i)] = pooledIndex(seq);
+        len = std::max(len, pooled[size_t(i)] + 1);
+    }
+    // Tokens after the pooled one cannot influence it through the causal
+    // mask, so the tower runs on `len` tokens only; shorter rows are padded.
+    std::vector<int64_t> flat(size_t(b * len), 0);
+    for (int64_t i = 0; i < b; ++i) {
+        const auto& seq = ids[size_t(i)];
+        const int64_t n = std::min<int64_t>(len, int64_t(seq.size()));
+        std::copy(seq.begin(), seq.begin() + n, flat.begin() + i * len);
+    }
+    c10::InferenceMode guard;
+    const auto longOpts = torch::TensorOptions().dtype(torch::kLong);
+    const torch::Tensor tokenIds = torch::from_blob(flat.data(), {b * len}, longOpts).to(compute_.device);
+    const torch::Tensor keep = torch::from_blob(pooled.data(), {b}, longOpts).to(compute_.device);
+    const int64_t d = tc.hidden;
+    torch::Tensor x = tokenEmbedding_.index_select(0, tokenIds).view({b, len, d}) + textPositions_.narrow(0, 0, len);
+
+    const auto maskOpts = torch::TensorOptions().dtype(compute_.dtype).device(compute_.device);
+    const double ninf = -std::numeric_limits<double>::infinity();
+    torch::Tensor mask = torch::full({len, len}, ninf, maskOpts).triu(1).view({1, 1, len, len});
+    // The last block computes only the pooled row of each sequence.
+    torch::Tensor positions = torch::arange(len, torch::TensorOptions().dtype(torch::kLong).device(compute_.device));
+    torch::Tensor lastMask = torch::zeros({b, 1, 1, len}, maskOpts)
+                                 .masked_fill_(positions.view({1, 1, 1, len}) > keep.view({b, 1, 1, 1}), ninf);
+    return runTower(text_, tc, x, mask, lastMask, keep);
+}
+
+} // namespace clip
