@@ -193,6 +193,16 @@ torch::Tensor ClipModel::encodeImages(const torch::Tensor& pixels) const
     const int64_t b = pixels.size(0);
     if (b == 0)
         return torch::empty({0, config_.projectionDim});
+    // On the CPU, throughput peaks at about 8 images per pass (bench_clip:
+    // 27 images/s at 8, 20 at 128 on 2 cores) because larger activations fall
+    // out of cache, so larger batches run in slices of that size.
+    constexpr int64_t kCpuSlice = 8;
+    if (compute_.device.is_cpu() && b > kCpuSlice) {
+        std::vector<torch::Tensor> parts;
+        for (int64_t i = 0; i < b; i += kCpuSlice)
+            parts.push_back(encodeImages(pixels.narrow(0, i, std::min(kCpuSlice, b - i))));
+        return torch::cat(parts);
+    }
     const int64_t g = vc.gridSize();
     const int64_t p = vc.patchSize;
     const int64_t d = vc.hidden;
