@@ -1,0 +1,15 @@
+#pragma once
+// photosearch-cli subcommands. Each prints JSON lines on stdout and returns
+// the exit code; errors are thrown and reported by main().
+
+#include <QStringList>
+
+namespace photosearch::cli {
+
+int tokenizeCommand(const QStringList& args);
+int embedCommand(const QStringList& args);
+
+// Writes one compact JSON object and a newline to stdout.
+void printJsonLine(const class QJsonObject& object);
+
+} // namespace photosearch::cli

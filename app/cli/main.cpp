@@ -1,0 +1,71 @@
+// photosearch-cli: the command-line contract of DESIGN.md. JSON lines on
+// stdout; progress, logs and the one-line error on stderr.
+
+#include "CliArgs.h"
+#include "Commands.h"
+#include "ImagePreprocessor.h"
+#include "ModelError.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <torch/version.h>
+
+#include <cstdio>
+
+namespace photosearch::cli {
+
+void printJsonLine(const QJsonObject& object)
+{
+    const QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fflush(stdout);
+}
+
+} // namespace photosearch::cli
+
+namespace {
+
+const char* kUsage =
+    "usage: photosearch-cli COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  tokenize --model DIR TEXT...       CLIP token ids, one JSON line per text\n"
+    "  embed --model DIR [--device auto|cpu|cuda] [--dtype fp32|fp16|bf16] [--normalize]\n"
+    "        (--text T | --image PATH)...   one JSON line per input, in order\n"
+    "  --version                          print the version\n";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("photosearch"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PHOTOSEARCH_VERSION));
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
+        std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        std::printf("photosearch-cli %s (Qt %s, LibTorch %s)\n", PHOTOSEARCH_VERSION, qVersion(), TORCH_VERSION);
+        return 0;
+    }
+    const QString command = args.takeFirst();
+    using namespace photosearch::cli;
+    try {
+        if (command == QLatin1String("tokenize"))
+            return tokenizeCommand(args);
+        if (command == QLatin1String("embed"))
+            return embedCommand(args);
+        throw UsageError("unknown command '" + command.toStdString() + "'");
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "photosearch-cli: %s\n%s", e.what(), kUsage);
+        return 2;
+    } catch (const std::exception& e) {
+        // ModelError, ImageError and device errors carry a sentence meant for the user.
+        std::fprintf(stderr, "photosearch-cli: %s\n", e.what());
+        return 1;
+    }
+}

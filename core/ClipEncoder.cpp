@@ -1,0 +1,37 @@
+#include "ClipEncoder.h"
+
+#include <torch/torch.h>
+
+namespace photosearch {
+
+ClipEncoder::ClipEncoder(const QString& modelDir, const clip::ComputeOptions& compute)
+    : modelDir_(modelDir)
+    , model_(clip::ClipModel::load(modelDir.toStdString(), compute))
+    , tokenizer_(ClipTokenizer::fromDirectory(modelDir))
+    , preprocessor_(PreprocessConfig::fromModelDirectory(modelDir, int(model_.config().vision.imageSize)))
+{
+}
+
+torch::Tensor ClipEncoder::embedTexts(const QStringList& texts) const
+{
+    std::vector<std::vector<int64_t>> ids;
+    ids.reserve(size_t(texts.size()));
+    const int maxLength = int(model_.config().text.maxPositions);
+    for (const QString& t : texts)
+        ids.push_back(tokenizer_.encode(t, maxLength));
+    return model_.encodeTokens(ids);
+}
+
+torch::Tensor ClipEncoder::embedPixels(const std::vector<torch::Tensor>& pixels) const
+{
+    if (pixels.empty())
+        return torch::empty({0, model_.config().projectionDim});
+    return model_.encodeImages(torch::stack(pixels));
+}
+
+torch::Tensor ClipEncoder::normalized(const torch::Tensor& embeddings)
+{
+    return embeddings / embeddings.norm(2, -1, true).clamp_min(1e-12);
+}
+
+} // namespace photosearch

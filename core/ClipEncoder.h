@@ -1,0 +1,42 @@
+#pragma once
+// A CLIP model directory made usable: tokenizer, towers and preprocessing
+// read from the same Hugging Face layout, so text and images can be embedded
+// from strings and files. Shared by the CLI, the indexer and the GUI.
+
+#include "ClipModel.h"
+#include "ClipTokenizer.h"
+#include "ImagePreprocessor.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <torch/types.h>
+
+namespace photosearch {
+
+class ClipEncoder {
+public:
+    // Throws clip::ModelError naming the file that is missing or malformed.
+    ClipEncoder(const QString& modelDir, const clip::ComputeOptions& compute);
+
+    const QString& modelDir() const { return modelDir_; }
+    const clip::ClipModel& model() const { return model_; }
+    const ClipTokenizer& tokenizer() const { return tokenizer_; }
+    const ImagePreprocessor& preprocessor() const { return preprocessor_; }
+
+    // [N, projectionDim] float32, what get_text_features returns.
+    torch::Tensor embedTexts(const QStringList& texts) const;
+    // Stacks preprocessed [3, S, S] images and runs the vision tower.
+    torch::Tensor embedPixels(const std::vector<torch::Tensor>& pixels) const;
+
+    // Rows scaled to unit length (cosine similarity becomes a dot product).
+    static torch::Tensor normalized(const torch::Tensor& embeddings);
+
+private:
+    QString modelDir_;
+    clip::ClipModel model_;
+    ClipTokenizer tokenizer_;
+    ImagePreprocessor preprocessor_;
+};
+
+} // namespace photosearch
