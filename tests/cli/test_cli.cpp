@@ -1,0 +1,228 @@
+// photosearch-cli's contract (DESIGN.md "Command line"), run as a process:
+// JSON lines on stdout, one-line errors on stderr, exit codes; and the whole
+// path from strings and image files to embeddings against transformers.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QList<QJsonObject> lines() const
+    {
+        QList<QJsonObject> objects;
+        for (const QByteArray& line : out.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError e{};
+            const QJsonDocument doc = QJsonDocument::fromJson(line, &e);
+            if (e.error != QJsonParseError::NoError || !doc.isObject())
+                qWarning("not a JSON object line: %s", line.constData());
+            objects << doc.object();
+        }
+        return objects;
+    }
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(PHOTOSEARCH_CLI), args);
+    Run r;
+    if (!p.waitForFinished(300000)) {
+        p.kill();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+double relativeL2(const QJsonArray& got, const QJsonArray& want)
+{
+    double diff = 0, norm = 0;
+    for (int i = 0; i < want.size(); ++i) {
+        const double d = got.at(i).toDouble() - want.at(i).toDouble();
+        diff += d * d;
+        norm += want.at(i).toDouble() * want.at(i).toDouble();
+    }
+    return got.size() == want.size() ? std::sqrt(diff / norm) : 1e9;
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+    QString modelDir_;
+    QJsonObject golden_;
+
+    void requireFixture()
+    {
+        if (modelDir_.isEmpty())
+            QSKIP("needs ../shared/fixtures/tiny-clip (absent when CMake was configured)");
+    }
+
+private slots:
+    void initTestCase()
+    {
+        const QString dir = QStringLiteral(PHOTOSEARCH_TEST_SHARED_DIR "/fixtures/tiny-clip");
+        QFile f(dir + QStringLiteral("/golden.json"));
+        if (f.open(QIODevice::ReadOnly)) {
+            modelDir_ = dir;
+            golden_ = QJsonDocument::fromJson(f.readAll()).object();
+        }
+    }
+
+    void version()
+    {
+        const Run r = runCli({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("photosearch-cli "));
+    }
+
+    void usageErrors()
+    {
+        Run r = runCli({});
+        QCOMPARE(r.exitCode, 2);
+        r = runCli({QStringLiteral("frobnicate")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("unknown command 'frobnicate'"));
+        r = runCli({QStringLiteral("tokenize"), QStringLiteral("hello")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--model is required"));
+        r = runCli({QStringLiteral("embed"), QStringLiteral("--model"), QStringLiteral("x"), QStringLiteral("--bogus")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void tokenizeMatchesGolden()
+    {
+        requireFixture();
+        QStringList args{QStringLiteral("tokenize"), QStringLiteral("--model"), modelDir_, QStringLiteral("--")};
+        const QJsonArray tokens = golden_.value(QStringLiteral("tokens")).toArray();
+        for (const QJsonValue& t : tokens)
+            args << t.toObject().value(QStringLiteral("text")).toString();
+        const Run r = runCli(args);
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = r.lines();
+        QCOMPARE(lines.size(), tokens.size());
+        for (int i = 0; i < tokens.size(); ++i) {
+            const QJsonObject want = tokens.at(i).toObject();
+            QCOMPARE(lines[i].value(QStringLiteral("text")).toString(), want.value(QStringLiteral("text")).toString());
+            QCOMPARE(lines[i].value(QStringLiteral("ids")).toArray(), want.value(QStringLiteral("ids")).toArray());
+        }
+    }
+
+    void embedTextMatchesGolden()
+    {
+        requireFixture();
+        QStringList args{QStringLiteral("embed"), QStringLiteral("--model"), modelDir_, QStringLiteral("--device"),
+                         QStringLiteral("cpu")};
+        const QJsonArray tokens = golden_.value(QStringLiteral("tokens")).toArray();
+        const QJsonArray embeds = golden_.value(QStringLiteral("text_embeds")).toArray();
+        for (const QJsonValue& t : tokens)
+            args << QStringLiteral("--text") << t.toObject().value(QStringLiteral("text")).toString();
+        const Run r = runCli(args);
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = r.lines();
+        QCOMPARE(lines.size(), tokens.size());
+        for (int i = 0; i < tokens.size(); ++i) {
+            const double err = relativeL2(lines[i].value(QStringLiteral("embedding")).toArray(), embeds.at(i).toArray());
+            QVERIFY2(err < 1e-4, qPrintable(QStringLiteral("text %1: relative L2 error %2").arg(i).arg(err)));
+        }
+    }
+
+    void embedImagesFromFilesMatchGolden()
+    {
+        requireFixture();
+        QStringList args{QStringLiteral("embed"), QStringLiteral("--model"), modelDir_};
+        const QJsonArray images = golden_.value(QStringLiteral("images")).toArray();
+        for (const QJsonValue& im : images)
+            args << QStringLiteral("--image") << modelDir_ + QLatin1Char('/') + im.toObject().value(QStringLiteral("file")).toString();
+        const Run r = runCli(args);
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = r.lines();
+        QCOMPARE(lines.size(), images.size());
+        for (int i = 0; i < images.size(); ++i) {
+            const double err = relativeL2(lines[i].value(QStringLiteral("embedding")).toArray(),
+                                          images.at(i).toObject().value(QStringLiteral("embed")).toArray());
+            qInfo("image %d (%s): relative L2 error from the file %.2e", i,
+                  qPrintable(images.at(i).toObject().value(QStringLiteral("file")).toString()), err);
+            // From files the pixels differ slightly from Pillow's (JPEG decoder,
+            // reduced-scale decoding of large JPEGs); see test_preprocess.
+            QVERIFY2(err < PHOTOSEARCH_IMAGE_FILE_TOLERANCE, qPrintable(QStringLiteral("image %1: relative L2 error %2").arg(i).arg(err)));
+        }
+    }
+
+    void embedKeepsInputOrderAndNormalizes()
+    {
+        requireFixture();
+        const QString image = modelDir_ + QStringLiteral("/images/img2_224x224_RGB.png");
+        const Run r = runCli({QStringLiteral("embed"), QStringLiteral("--model"), modelDir_, QStringLiteral("--normalize"),
+                              QStringLiteral("--text"), QStringLiteral("a"), QStringLiteral("--image"), image,
+                              QStringLiteral("--text=b")});
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = r.lines();
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0].value(QStringLiteral("input")).toString(), QStringLiteral("a"));
+        QCOMPARE(lines[1].value(QStringLiteral("input")).toString(), image);
+        QCOMPARE(lines[2].value(QStringLiteral("input")).toString(), QStringLiteral("b"));
+        for (const QJsonObject& line : lines) {
+            double norm = 0;
+            const QJsonArray e = line.value(QStringLiteral("embedding")).toArray();
+            QCOMPARE(e.size(), 32);
+            for (const QJsonValue& v : e)
+                norm += v.toDouble() * v.toDouble();
+            QVERIFY(std::abs(std::sqrt(norm) - 1.0) < 1e-5);
+        }
+    }
+
+    void errorsAreOneLineAndNothingOnStdout()
+    {
+        requireFixture();
+        QTemporaryDir tmp;
+        const QString bad = tmp.filePath(QStringLiteral("not-a-photo.jpg"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is text, not a JPEG\n");
+        f.close();
+        Run r = runCli({QStringLiteral("embed"), QStringLiteral("--model"), modelDir_, QStringLiteral("--text"),
+                        QStringLiteral("ok"), QStringLiteral("--image"), bad});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.contains("not-a-photo.jpg"), r.err.constData());
+        int errorLines = 0;
+        for (const QByteArray& line : r.err.split('\n'))
+            errorLines += line.startsWith("photosearch-cli:") ? 1 : 0;
+        QVERIFY2(errorLines == 1, r.err.constData());
+
+        r = runCli({QStringLiteral("embed"), QStringLiteral("--model"), tmp.path(), QStringLiteral("--text"), QStringLiteral("x")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("config.json"), r.err.constData());
+
+        r = runCli({QStringLiteral("tokenize"), QStringLiteral("--model"), tmp.path(), QStringLiteral("x")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("vocab.json"), r.err.constData());
+
+        r = runCli({QStringLiteral("embed"), QStringLiteral("--model"), modelDir_, QStringLiteral("--device"),
+                    QStringLiteral("gpu"), QStringLiteral("--text"), QStringLiteral("x")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("auto, cpu or cuda"), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
