@@ -51,6 +51,28 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
+// Multiply-adds x2 of one image through the vision tower as ClipModel runs it
+// (the last block computes only the class token).
+double visionFlops(const VisionConfig& c)
+{
+    const double t = double(c.tokens()), d = double(c.hidden), i = double(c.intermediate);
+    const double patch = 2.0 * (t - 1) * double(c.channels * c.patchSize * c.patchSize) * d;
+    const double full = 2.0 * (t * 3 * d * d + 2 * t * t * d + t * d * d + 2 * t * d * i);
+    const double last = 2.0 * (t * 2 * d * d + d * d + 2 * t * d + d * d + 2 * d * i);
+    return patch + double(c.layers - 1) * full + last;
+}
+
+// What this machine's GEMM reaches on the vision MLP's shape at batch 8: the
+// bound an fp32 implementation can approach.
+double matmulGflops(const VisionConfig& c, const clip::ComputeOptions& compute, double budget)
+{
+    const auto opts = torch::TensorOptions().device(compute.device).dtype(compute.dtype);
+    const torch::Tensor a = torch::randn({8 * c.tokens(), c.hidden}, opts);
+    const torch::Tensor w = torch::randn({c.intermediate, c.hidden}, opts);
+    const auto runs = timeRuns([&] { torch::linear(a, w).sum().item<float>(); }, budget, 5);
+    return 2.0 * double(a.size(0)) * double(c.hidden) * double(c.intermediate) / median(runs) / 1e9;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -97,12 +119,17 @@ int main(int argc, char** argv)
                     modelDir.empty() ? "ViT-B/32 random weights" : modelDir.c_str(), describe(compute).c_str(),
                     TORCH_VERSION, torch::get_num_threads(), (long long)vc.imageSize, (long long)vc.imageSize,
                     (long long)vc.patchSize, (long long)vc.hidden, (long long)vc.layers);
-        std::printf("%-28s %10s %12s %12s\n", "case", "batch", "ms/batch", "items/s");
+        const double bound = matmulGflops(vc, compute, budget);
+        const double flops = visionFlops(vc);
+        std::printf("# GEMM bound (vision MLP shape, batch 8): %.1f GFLOP/s; vision tower %.2f GFLOP/image\n", bound,
+                    flops / 1e9);
+        std::printf("%-28s %10s %12s %12s %14s\n", "case", "batch", "ms/batch", "items/s", "% of GEMM bound");
         for (int64_t b : batches) {
             const torch::Tensor pixels = torch::randn({b, vc.channels, vc.imageSize, vc.imageSize});
             const auto runs = timeRuns([&] { model.encodeImages(pixels); }, budget, 2);
             const double t = median(runs);
-            std::printf("%-28s %10lld %12.2f %12.2f\n", "vision", (long long)b, t * 1e3, double(b) / t);
+            std::printf("%-28s %10lld %12.2f %12.2f %14.1f\n", "vision", (long long)b, t * 1e3, double(b) / t,
+                        100.0 * double(b) * flops / t / 1e9 / bound);
         }
         // A typical query ("a photo of a dog on the beach" = 9 ids with start
         // and end) run to its end token, against the 77 padded tokens that
