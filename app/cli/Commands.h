@@ -4,12 +4,14 @@
 
 #include <QStringList>
 
+class QJsonObject;
+
 namespace photosearch::cli {
 
 int tokenizeCommand(const QStringList& args);
 int embedCommand(const QStringList& args);
 
 // Writes one compact JSON object and a newline to stdout.
-void printJsonLine(const class QJsonObject& object);
+void printJsonLine(const QJsonObject& object);
 
 } // namespace photosearch::cli

@@ -75,7 +75,7 @@ class TestCli : public QObject {
             QSKIP("needs ../shared/fixtures/tiny-clip (absent when CMake was configured)");
     }
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         const QString dir = QStringLiteral(PHOTOSEARCH_TEST_SHARED_DIR "/fixtures/tiny-clip");
