@@ -337,40 +337,38 @@ const Json* Json::find(std::string_view key) const
     return it == object_->end() ? nullptr : &it->second;
 }
 
-int64_t Json::intOr(std::string_view key, int64_t fallback) const
+namespace {
+
+// An optional member read with `get`; a member of the wrong type is an error
+// that names the key.
+template<typename T, typename Get>
+T memberOr(const Json& object, std::string_view key, T fallback, Get get)
 {
-    const Json* v = find(key);
+    const Json* v = object.find(key);
     if (!v || v->isNull())
         return fallback;
     try {
-        return v->asInt();
+        return get(*v);
     } catch (const JsonError& e) {
         throw JsonError("\"" + std::string(key) + "\": " + e.what());
     }
+}
+
+} // namespace
+
+int64_t Json::intOr(std::string_view key, int64_t fallback) const
+{
+    return memberOr(*this, key, fallback, [](const Json& v) { return v.asInt(); });
 }
 
 double Json::numberOr(std::string_view key, double fallback) const
 {
-    const Json* v = find(key);
-    if (!v || v->isNull())
-        return fallback;
-    try {
-        return v->asDouble();
-    } catch (const JsonError& e) {
-        throw JsonError("\"" + std::string(key) + "\": " + e.what());
-    }
+    return memberOr(*this, key, fallback, [](const Json& v) { return v.asDouble(); });
 }
 
 std::string Json::stringOr(std::string_view key, const std::string& fallback) const
 {
-    const Json* v = find(key);
-    if (!v || v->isNull())
-        return fallback;
-    try {
-        return v->asString();
-    } catch (const JsonError& e) {
-        throw JsonError("\"" + std::string(key) + "\": " + e.what());
-    }
+    return memberOr(*this, key, fallback, [](const Json& v) { return v.asString(); });
 }
 
 } // namespace clip

@@ -13,21 +13,34 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <vector>
 #include <unistd.h>
 
 using namespace clip;
 
 namespace {
 
+// A private directory for the test's files, removed when the test exits.
+struct TempDir {
+    std::string path;
+    TempDir()
+    {
+        const std::string tmpl = (std::filesystem::temp_directory_path() / "photosearch-st-XXXXXX").string();
+        std::vector<char> buf(tmpl.begin(), tmpl.end());
+        buf.push_back('\0');
+        if (!::mkdtemp(buf.data()))
+            throw std::runtime_error("cannot create a temporary directory");
+        path = buf.data();
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
 std::string tempPath(const std::string& name)
 {
-    static const std::string dir = [] {
-        char tmpl[] = "/tmp/photosearch-st-XXXXXX";
-        const char* d = ::mkdtemp(tmpl);
-        return std::string(d ? d : "/tmp");
-    }();
-    return dir + "/" + name;
+    static const TempDir dir;
+    return dir.path + "/" + name;
 }
 
 void writeBytes(const std::string& path, const std::string& bytes)
