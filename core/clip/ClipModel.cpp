@@ -37,7 +37,9 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
                         const torch::Tensor& mask)
 {
 #ifdef PHOTOSEARCH_HAS_SDPA
-    return at::scaled_dot_product_attention(q, k, v, mask.defined() ? c10::optional<at::Tensor>(mask) : c10::nullopt);
+    // Two calls rather than one with an optional: the optional type changed
+    // between LibTorch 2.x releases (c10::optional, then std::optional).
+    return mask.defined() ? at::scaled_dot_product_attention(q, k, v, mask) : at::scaled_dot_product_attention(q, k, v);
 #else
     const double scale = 1.0 / std::sqrt(double(q.size(-1)));
     torch::Tensor scores = torch::matmul(q * scale, k.transpose(-2, -1));
