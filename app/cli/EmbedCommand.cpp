@@ -37,10 +37,16 @@ int embedCommand(const QStringList& args)
     if (inputs.empty())
         throw UsageError("embed needs at least one --text or --image");
 
-    const clip::ComputeOptions compute = clip::chooseCompute(
-        clip::parseDevicePreference(a.value(QStringLiteral("device"), QStringLiteral("auto")).toStdString()),
-        a.has(QStringLiteral("dtype")) ? clip::parseDtype(a.value(QStringLiteral("dtype")).toStdString())
-                                       : torch::ScalarType::Undefined);
+    clip::DevicePreference device;
+    torch::ScalarType dtype = torch::ScalarType::Undefined;
+    try {
+        device = clip::parseDevicePreference(a.value(QStringLiteral("device"), QStringLiteral("auto")).toStdString());
+        if (a.has(QStringLiteral("dtype")))
+            dtype = clip::parseDtype(a.value(QStringLiteral("dtype")).toStdString());
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    const clip::ComputeOptions compute = clip::chooseCompute(device, dtype);
     QElapsedTimer timer;
     timer.start();
     const ClipEncoder encoder(modelDir, compute);

@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <c10/util/Exception.h>
 #include <torch/version.h>
 
 #include <cstdio>
@@ -63,6 +64,11 @@ int main(int argc, char** argv)
     } catch (const UsageError& e) {
         std::fprintf(stderr, "photosearch-cli: %s\n%s", e.what(), kUsage);
         return 2;
+    } catch (const c10::Error& e) {
+        // LibTorch messages carry a C++ backtrace; the user gets the first line.
+        const std::string message = e.what_without_backtrace();
+        std::fprintf(stderr, "photosearch-cli: %s\n", message.substr(0, message.find('\n')).c_str());
+        return 1;
     } catch (const std::exception& e) {
         // ModelError, ImageError and device errors carry a sentence meant for the user.
         std::fprintf(stderr, "photosearch-cli: %s\n", e.what());

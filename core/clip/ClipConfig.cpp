@@ -31,10 +31,18 @@ void readTower(const Json& j, TowerConfig& t, const std::string& where)
     t.activation = parseActivation(j.stringOr("hidden_act", "quick_gelu"), where);
 }
 
+// Far above any CLIP published, low enough that no size product overflows.
+constexpr int64_t kMaxWidth = 1 << 16;
+constexpr int64_t kMaxDepth = 1024;
+constexpr int64_t kMaxVocabulary = 1 << 24;
+constexpr int64_t kMaxImageSize = 8192;
+
 void checkTower(const TowerConfig& t, const std::string& where)
 {
     if (t.hidden <= 0 || t.intermediate <= 0 || t.layers <= 0 || t.heads <= 0)
         throw ModelError(where + " has a non-positive size, depth or head count.");
+    if (t.hidden > kMaxWidth || t.intermediate > kMaxWidth * 8 || t.layers > kMaxDepth || t.heads > t.hidden)
+        throw ModelError(where + " has an implausibly large size, depth or head count.");
     if (t.hidden % t.heads != 0)
         throw ModelError(where + " has hidden_size " + std::to_string(t.hidden)
                          + " not divisible by num_attention_heads " + std::to_string(t.heads) + ".");
@@ -96,8 +104,11 @@ ClipConfig ClipConfig::fromJson(const Json& root, const std::string& where)
     }
     checkTower(c.text, where + " (text_config)");
     checkTower(c.vision, where + " (vision_config)");
-    if (c.projectionDim <= 0 || c.text.vocabSize <= 0 || c.text.maxPositions < 2)
+    if (c.projectionDim <= 0 || c.projectionDim > kMaxWidth || c.text.vocabSize <= 0
+        || c.text.vocabSize > kMaxVocabulary || c.text.maxPositions < 2 || c.text.maxPositions > kMaxWidth)
         throw ModelError(where + " has an invalid projection_dim, vocab_size or max_position_embeddings.");
+    if (c.vision.imageSize > kMaxImageSize || c.vision.channels > 16)
+        throw ModelError(where + " has an implausibly large image_size or num_channels.");
     if (c.vision.patchSize <= 0 || c.vision.imageSize < c.vision.patchSize
         || c.vision.imageSize % c.vision.patchSize != 0 || c.vision.channels <= 0)
         throw ModelError(where + " has image_size " + std::to_string(c.vision.imageSize)

@@ -56,6 +56,17 @@ ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& com
     const ClipConfig config = ClipConfig::fromFile(modelDir + "/config.json");
     const SafeTensorsFile file(modelDir + "/model.safetensors");
     return build(config, compute, [&](const std::string& name, const std::vector<int64_t>& shape) {
+        // transformers falls back to the config's initial value, as we do.
+        if (name == "logit_scale") {
+            if (!file.contains(name))
+                return torch::tensor(config.logitScaleInit, torch::kDouble);
+            // Stored as a scalar, sometimes as [1]: any shape holding one value.
+            const torch::Tensor t = file.load(name, {}, torch::kFloat32);
+            if (t.numel() != 1)
+                throw ModelError("Model weights " + file.path() + ", tensor 'logit_scale' has shape "
+                                 + shapeToString(file.tensors().at(name).shape) + "; expected a single value.");
+            return t;
+        }
         // Convert on the CPU in fp32 first: stacking and scaling stay exact,
         // and the device copy happens once per tensor.
         return file.load(name, shape, torch::kFloat32);

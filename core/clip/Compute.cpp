@@ -3,9 +3,14 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
+
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 namespace clip {
 
@@ -60,16 +65,35 @@ ComputeOptions chooseCompute(DevicePreference preference, torch::ScalarType dtyp
     return c;
 }
 
+namespace {
+
+// Cores this process may run on: a container or `taskset` may allow fewer
+// than the machine has, and hardware_concurrency() does not know that.
+int usableCores()
+{
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        return CPU_COUNT(&set);
+#endif
+    return int(std::thread::hardware_concurrency());
+}
+
+int positiveEnv(const char* name)
+{
+    const char* value = std::getenv(name);
+    return value ? std::max(0, std::atoi(value)) : 0;
+}
+
+} // namespace
+
 int configureCpuThreads()
 {
-    int n = int(std::thread::hardware_concurrency());
-    if (const char* env = std::getenv("PHOTOSEARCH_THREADS")) {
-        const int v = std::atoi(env);
-        if (v > 0)
-            n = v;
-    }
-    if (n <= 0)
-        n = 1;
+    int n = positiveEnv("PHOTOSEARCH_THREADS");
+    if (n == 0)
+        n = positiveEnv("OMP_NUM_THREADS");
+    if (n == 0)
+        n = std::max(1, usableCores());
     if (torch::get_num_threads() != n)
         torch::set_num_threads(n);
     return n;

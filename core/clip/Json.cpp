@@ -1,8 +1,7 @@
 #include "Json.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
+#include <charconv>
+#include <system_error>
 
 namespace clip {
 
@@ -153,14 +152,17 @@ private:
                 ++pos_;
             digits();
         }
-        const std::string text(s_.substr(start, pos_ - start));
+        // from_chars, unlike strtod, ignores the locale (a German locale
+        // would read "0.00001" as 0).
+        const char* first = s_.data() + start;
+        const char* last = s_.data() + pos_;
         Json v;
         v.type_ = Json::Type::Number;
-        v.number_ = std::strtod(text.c_str(), nullptr);
+        if (std::from_chars(first, last, v.number_).ec == std::errc::result_out_of_range)
+            fail("number out of range");
         if (integral) {
-            errno = 0;
-            const long long n = std::strtoll(text.c_str(), nullptr, 10);
-            if (errno == 0) {
+            int64_t n = 0;
+            if (std::from_chars(first, last, n).ec == std::errc()) {
                 v.isInteger_ = true;
                 v.integer_ = n;
             }

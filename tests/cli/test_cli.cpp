@@ -219,7 +219,7 @@ private Q_SLOTS:
 
         r = runCli({QStringLiteral("embed"), QStringLiteral("--model"), modelDir_, QStringLiteral("--device"),
                     QStringLiteral("gpu"), QStringLiteral("--text"), QStringLiteral("x")});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("auto, cpu or cuda"), r.err.constData());
     }
 };

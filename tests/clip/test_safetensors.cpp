@@ -179,6 +179,15 @@ TEST_CASE(fixture_truncated_or_missing_tensor_is_reported)
     VERIFY_THROWS(ModelError, ClipModel::load(model, ComputeOptions{}), "lack tensor 'visual_projection.weight'");
 
     VERIFY_THROWS(ModelError, ClipModel::load(tempPath("no-such-model"), ComputeOptions{}), "config.json");
+
+    // No logit_scale: transformers uses the config's initial value.
+    std::string noScale = bytes;
+    const size_t scale = noScale.find("\"logit_scale\"");
+    VERIFY(scale != std::string::npos);
+    noScale.replace(scale + 1, 11, "LOGIT_SCALE");
+    writeBytes(model + "/model.safetensors", noScale);
+    const ClipModel fallback = ClipModel::load(model, ComputeOptions{});
+    VERIFY(std::abs(fallback.logitScale() - std::exp(2.6592)) < 1e-9);
 }
 
 TEST_CASE(config_defaults_and_errors)
@@ -209,6 +218,12 @@ TEST_CASE(config_defaults_and_errors)
                   "not a multiple of patch_size");
     VERIFY_THROWS(ModelError, ClipConfig::fromJson(Json::parse(R"({"projection_dim":"big"})"), "cfg.json"),
                   "wrong type");
+    VERIFY_THROWS(ModelError,
+                  ClipConfig::fromJson(Json::parse(R"({"vision_config":{"image_size":1099511627776,"patch_size":1}})"),
+                                       "cfg.json"),
+                  "implausibly large image_size");
+    VERIFY_THROWS(ModelError, ClipConfig::fromJson(Json::parse(R"({"text_config":{"num_hidden_layers":100000}})"), "cfg.json"),
+                  "implausibly large");
     writeBytes(tempPath("bad-config.json"), "{nope");
     VERIFY_THROWS(ModelError, ClipConfig::fromFile(tempPath("bad-config.json")), "bad-config.json is not valid JSON");
 }
@@ -224,6 +239,10 @@ TEST_CASE(json_parser_rejects_garbage_without_crashing)
     VERIFY_EQ(j.find("s")->asString(), std::string("caf\xc3\xa9 \xf0\x9f\x98\x80"));
     VERIFY_EQ(j.find("n")->asInt(), -12);
     VERIFY_EQ(j.find("f")->asDouble(), 1500.0);
+    VERIFY_EQ(Json::parse("0.00001").asDouble(), 1e-5);
+    VERIFY(!Json::parse("1.0").isInteger());
+    VERIFY(!Json::parse("99999999999999999999").isInteger());
+    VERIFY_THROWS(JsonError, Json::parse("1e999"), "out of range");
     VERIFY(j.find("b")->asBool());
 }
 
