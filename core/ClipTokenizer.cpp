@@ -1,6 +1,7 @@
 #include "ClipTokenizer.h"
 
 #include "clip/ModelError.h"
+#include "clip/Utf8.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,6 +20,8 @@
 namespace photosearch {
 
 namespace {
+
+using clip::appendUtf8;
 
 const QString kStartToken = QStringLiteral("<|startoftext|>");
 const QString kEndToken = QStringLiteral("<|endoftext|>");
@@ -67,25 +70,6 @@ char32_t nextCodePoint(QStringView text, qsizetype& i)
     if (QChar::isHighSurrogate(c) && i < text.size() && text[i].isLowSurrogate())
         return QChar::surrogateToUcs4(c, text[i++].unicode());
     return QChar::isSurrogate(c) ? char32_t(0xFFFD) : char32_t(c);
-}
-
-void appendUtf8(std::string& out, char32_t c)
-{
-    if (c < 0x80) {
-        out += char(c);
-    } else if (c < 0x800) {
-        out += char(0xC0 | c >> 6);
-        out += char(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += char(0xE0 | c >> 12);
-        out += char(0x80 | (c >> 6 & 0x3F));
-        out += char(0x80 | (c & 0x3F));
-    } else {
-        out += char(0xF0 | c >> 18);
-        out += char(0x80 | (c >> 12 & 0x3F));
-        out += char(0x80 | (c >> 6 & 0x3F));
-        out += char(0x80 | (c & 0x3F));
-    }
 }
 
 // Whether NFC never joins the code point starting at `i` to what comes

@@ -1,5 +1,7 @@
 #include "Json.h"
 
+#include "Utf8.h"
+
 #include <charconv>
 #include <system_error>
 
@@ -190,25 +192,6 @@ private:
         return u;
     }
 
-    static void appendUtf8(std::string& out, unsigned cp)
-    {
-        if (cp < 0x80) {
-            out += char(cp);
-        } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        }
-    }
-
     std::string parseString()
     {
         ++pos_; // opening quote
@@ -253,7 +236,7 @@ private:
                 } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                     fail("unpaired surrogate");
                 }
-                appendUtf8(out, cp);
+                appendUtf8(out, char32_t(cp));
                 break;
             }
             default:

@@ -7,6 +7,7 @@
 #include "MiniTest.h"
 #include "Npy.h"
 #include "SharedFixtures.h"
+#include "TensorCompare.h"
 
 #include <torch/torch.h>
 
@@ -16,9 +17,7 @@ namespace {
 
 double relativeL2(const torch::Tensor& got, const std::vector<float>& want)
 {
-    const torch::Tensor w = torch::tensor(want);
-    return (got.flatten().to(torch::kDouble) - w.to(torch::kDouble)).norm().item<double>()
-           / w.to(torch::kDouble).norm().item<double>();
+    return testsupport::relativeL2(got, torch::tensor(want));
 }
 
 std::vector<float> floats(const Json& array)

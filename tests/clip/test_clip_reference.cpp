@@ -8,6 +8,7 @@
 #include "ClipModel.h"
 #include "MiniTest.h"
 #include "SafeTensors.h"
+#include "TensorCompare.h"
 
 #include <torch/torch.h>
 
@@ -187,11 +188,6 @@ torch::Tensor refText(const std::vector<int64_t>& ids, std::map<std::string, tor
     return torch::matmul(x[0][pool], w["text_projection.weight"].t()).unsqueeze(0);
 }
 
-double relErr(const torch::Tensor& a, const torch::Tensor& b)
-{
-    return (a.to(torch::kDouble) - b.to(torch::kDouble)).norm().item<double>() / b.to(torch::kDouble).norm().item<double>();
-}
-
 void checkShape(const Shape& s)
 {
     torch::manual_seed(7);
@@ -206,7 +202,7 @@ void checkShape(const Shape& s)
 
     const torch::Tensor pixels = torch::randn({3, 3, s.imageSize, s.imageSize});
     const torch::Tensor want = refImage(pixels, stored, s);
-    const double e = relErr(model.encodeImages(pixels), want);
+    const double e = testsupport::relativeL2(model.encodeImages(pixels), want);
     VERIFY_MSG(e < 1e-4, s.name << ": image relative error " << e);
 
     const std::vector<std::vector<int64_t>> texts = {
@@ -217,8 +213,8 @@ void checkShape(const Shape& s)
     const torch::Tensor batch = model.encodeTokens(texts);
     for (size_t i = 0; i < texts.size(); ++i) {
         const torch::Tensor ref = refText(texts[i], stored, s);
-        const double single = relErr(model.encodeTokens({texts[i]}), ref);
-        const double batched = relErr(batch[int64_t(i)].unsqueeze(0), ref);
+        const double single = testsupport::relativeL2(model.encodeTokens({texts[i]}), ref);
+        const double batched = testsupport::relativeL2(batch[int64_t(i)].unsqueeze(0), ref);
         VERIFY_MSG(single < 1e-4 && batched < 1e-4, s.name << ": text " << i << " relative error " << single << " / " << batched);
     }
 }
