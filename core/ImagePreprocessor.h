@@ -8,7 +8,11 @@
 // <QString>) breaks LibTorch headers included after it.
 #include <torch/types.h>
 
+#include "ImageFormat.h"
+
+#include <QByteArray>
 #include <QImage>
+#include <QSize>
 #include <QString>
 
 #include <array>
@@ -40,6 +44,12 @@ struct PreprocessConfig {
     static PreprocessConfig fromModelDirectory(const QString& dir, int imageSize);
 };
 
+struct DecodedImage {
+    QImage image;       // Format_RGB888, orientation applied, maybe DCT-reduced
+    QSize fullSize;     // as displayed (orientation applied), before any reduction
+    ImageFormat format = ImageFormat::Unknown;
+};
+
 // Stateless apart from its config, so one instance may serve many threads.
 class ImagePreprocessor {
 public:
@@ -58,6 +68,12 @@ public:
     // header) files. A truncated JPEG is not an error: Qt decodes what is
     // there and libjpeg fills the rest with grey.
     QImage decode(const QString& path, bool reducedDecode = true) const;
+
+    // The same from a file already read into memory (the indexer reads each
+    // file once, to hash and decode it). `path` only names the file in
+    // errors. Also decodes HEIF/HEIC and AVIF (libheif). The format is taken
+    // from the bytes, never from the name. Throws ImageError.
+    DecodedImage decode(const QByteArray& bytes, const QString& path, bool reducedDecode = true) const;
 
     // Float32 CPU tensor [3, cropSize, cropSize]; any QImage format.
     torch::Tensor toTensor(const QImage& image) const;

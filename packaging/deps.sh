@@ -11,6 +11,8 @@ PACKAGES=(
   # matrix work is ~25x slower.
   libopenblas0-openmp
   libfaiss-dev libsqlite3-dev
+  # Photo metadata (EXIF/XMP) and HEIC/AVIF decoding.
+  libexiv2-dev libheif-dev
 )
 
 missing=()

@@ -1,0 +1,33 @@
+#pragma once
+// One photo as the catalog knows it.
+
+#include <QDateTime>
+#include <QString>
+
+namespace photosearch {
+
+enum class PhotoStatus {
+    Ok = 0,     // decoded; has (or will get) an embedding per model
+    Failed = 1, // could not be decoded; `error` says why
+};
+
+struct PhotoRecord {
+    qint64 id = 0;           // catalog id; also the id in every FAISS index
+    QString path;            // absolute, cleaned (QDir::cleanPath)
+    qint64 size = 0;         // bytes
+    qint64 mtimeMs = 0;      // last modification, ms since the epoch (UTC)
+    QString contentHash;     // hex digest of the whole file
+    int width = 0;           // as displayed (EXIF orientation applied); 0 = unknown
+    int height = 0;
+    QString format;          // jpeg png webp gif bmp tiff heif avif; empty = unknown
+    QDateTime takenAt;       // from EXIF/XMP, local time as written; invalid = unknown
+    QString camera;          // "Make Model", empty = unknown
+    QString lens;
+    bool hasGps = false;
+    double latitude = 0;     // degrees, north positive
+    double longitude = 0;    // degrees, east positive
+    PhotoStatus status = PhotoStatus::Ok;
+    QString error;           // the reason when status == Failed
+};
+
+} // namespace photosearch

@@ -1,0 +1,77 @@
+#pragma once
+// The FAISS cache of one model's embeddings: `vectors-<model-id>.faiss` in
+// the library directory. Vectors are unit length, so inner product = cosine.
+// Ids are catalog photo ids. The catalog is the source of truth: the file
+// records the catalog generation it reflects, and a missing, stale or corrupt
+// file is rebuilt from the catalog by the caller (see load()).
+//
+// Exact search while small; past kApproximateThreshold vectors an
+// approximate index whose recall@10 against exact is >= 0.98 (measured by
+// bench_search, docs/BENCHMARKS.md).
+//
+// Thread-safe: searches run concurrently with each other; add/remove/save
+// take an exclusive lock.
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace photosearch {
+
+class VectorStoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct VectorHit {
+    qint64 id = 0;
+    float score = 0; // inner product with the query
+};
+
+class VectorStore {
+public:
+    static const qint64 kApproximateThreshold;
+
+    VectorStore(const QString& filePath, const QString& modelId, int dimension);
+    ~VectorStore();
+    VectorStore(const VectorStore&) = delete;
+    VectorStore& operator=(const VectorStore&) = delete;
+
+    const QString& filePath() const;
+    const QString& modelId() const;
+    int dimension() const;
+
+    // Reads the file. True when it exists, is intact, belongs to this model
+    // and dimension, and reflects exactly `generation`; otherwise the store is
+    // left empty, `why` (if given) says which of those failed, and the caller
+    // rebuilds it with add(). Never throws for a bad file.
+    bool load(qint64 generation, QString* why = nullptr);
+
+    // Adds vectors (row-major n × dimension). An id already present is
+    // replaced. Switches to the approximate index once size() passes the
+    // threshold.
+    void add(const std::vector<qint64>& ids, const std::vector<float>& vectors);
+    void remove(const std::vector<qint64>& ids);
+    void clear();
+    qint64 size() const;
+    bool isApproximate() const;
+
+    // Best k first. With `allowed`, only ids it accepts are returned (still
+    // up to k of them when that many are allowed).
+    std::vector<VectorHit> search(const float* query, int k,
+                                  const std::function<bool(qint64)>& allowed = {}) const;
+
+    // Writes the file atomically (temporary file + rename), tagged with the
+    // format version, model id, dimension and `generation`. Throws
+    // VectorStoreError naming the file when it cannot be written.
+    void save(qint64 generation) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d_;
+};
+
+} // namespace photosearch

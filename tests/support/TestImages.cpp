@@ -1,0 +1,1 @@
+// Placeholder until the generated-images helper lands (being written now).
