@@ -10,6 +10,10 @@ namespace photosearch::cli {
 
 int tokenizeCommand(const QStringList& args);
 int embedCommand(const QStringList& args);
+int indexCommand(const QStringList& args);
+int searchCommand(const QStringList& args);
+int similarCommand(const QStringList& args);
+int statsCommand(const QStringList& args);
 
 // Writes one compact JSON object and a newline to stdout.
 void printJsonLine(const QJsonObject& object);

@@ -35,7 +35,20 @@ const char* kUsage =
     "  tokenize --model DIR TEXT...       CLIP token ids, one JSON line per text\n"
     "  embed --model DIR [--device auto|cpu|cuda] [--dtype fp32|fp16|bf16] [--normalize]\n"
     "        (--text T | --image PATH)...   one JSON line per input, in order\n"
-    "  --version                          print the version\n";
+    "  index [--library DIR] [--model DIR] [--device D] [--workers N] [--batch N]\n"
+    "        [--include-hidden] [--full-decode] FOLDER...\n"
+    "                                     add, update and remove photos; prints a summary\n"
+    "  search [--library DIR] [--model DIR] [-k N] [FILTERS] QUERY\n"
+    "                                     photos matching the text, best first\n"
+    "  similar [--library DIR] [--model DIR] [-k N] [FILTERS] IMAGE\n"
+    "                                     photos looking like the image, best first\n"
+    "  stats [--library DIR]              counts, formats and failures\n"
+    "  --version                          print the version\n"
+    "\n"
+    "filters: --after DATE  --before DATE (taken-at, else file time; YYYY-MM-DD)\n"
+    "         --folder DIR  --format jpeg,png,webp,gif,bmp,tiff,heif,avif\n"
+    "library: --library DIR, else $PHOTOSEARCH_LIBRARY, else the default library\n"
+    "model:   --model DIR, else $PHOTOSEARCH_MODEL, else the one the library was indexed with\n";
 
 } // namespace
 
@@ -60,6 +73,14 @@ int main(int argc, char** argv)
             return tokenizeCommand(args);
         if (command == QLatin1String("embed"))
             return embedCommand(args);
+        if (command == QLatin1String("index"))
+            return indexCommand(args);
+        if (command == QLatin1String("search"))
+            return searchCommand(args);
+        if (command == QLatin1String("similar"))
+            return similarCommand(args);
+        if (command == QLatin1String("stats"))
+            return statsCommand(args);
         throw UsageError("unknown command '" + command.toStdString() + "'");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "photosearch-cli: %s\n%s", e.what(), kUsage);

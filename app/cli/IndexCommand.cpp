@@ -1,0 +1,176 @@
+// LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
+#include "ClipEncoder.h"
+
+#include "Catalog.h"
+#include "Commands.h"
+#include "Indexer.h"
+#include "LibraryArgs.h"
+#include "ModelIdentity.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <unistd.h>
+
+namespace photosearch::cli {
+namespace {
+
+std::atomic_bool interrupted{false};
+
+extern "C" void onInterrupt(int)
+{
+    interrupted = true;
+    // A second Ctrl+C ends the process at once: what was committed stays.
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
+
+const char* phaseName(IndexProgress::Phase phase)
+{
+    switch (phase) {
+    case IndexProgress::Phase::Scanning:
+        return "scanning";
+    case IndexProgress::Phase::Indexing:
+        return "indexing";
+    case IndexProgress::Phase::Finishing:
+        return "finishing";
+    }
+    return "";
+}
+
+// One line per update on a terminal (rewritten in place), a line every few
+// seconds otherwise (logs stay readable).
+class ProgressPrinter {
+public:
+    void operator()(const IndexProgress& p)
+    {
+        const bool tty = ::isatty(STDERR_FILENO);
+        if (!tty && p.phase == lastPhase_ && clock_.isValid() && clock_.elapsed() < 5000 && p.done != p.total)
+            return;
+        clock_.start();
+        lastPhase_ = p.phase;
+        if (p.phase == IndexProgress::Phase::Scanning) {
+            std::fprintf(stderr, "%sscanning: %lld files found%s", tty ? "\r" : "", (long long)p.done,
+                         tty ? "\033[K" : "\n");
+        } else {
+            const QString eta = p.etaSeconds >= 0 ? QStringLiteral(", ETA %1 s").arg(qRound(p.etaSeconds)) : QString();
+            std::fprintf(stderr, "%s%s: %lld/%lld photos, %.1f photos/s%s%s", tty ? "\r" : "", phaseName(p.phase),
+                         (long long)p.done, (long long)p.total, p.photosPerSecond, qPrintable(eta),
+                         tty ? "\033[K" : "\n");
+        }
+        std::fflush(stderr);
+    }
+
+private:
+    QElapsedTimer clock_;
+    IndexProgress::Phase lastPhase_ = IndexProgress::Phase::Finishing;
+};
+
+} // namespace
+
+int indexCommand(const QStringList& args)
+{
+    QStringList valueOptions = libraryValueOptions();
+    valueOptions << QStringLiteral("workers") << QStringLiteral("batch");
+    const CliArgs a(args, valueOptions, {QStringLiteral("include-hidden"), QStringLiteral("full-decode")});
+    if (a.positionals().isEmpty())
+        throw UsageError("index needs at least one folder");
+    IndexOptions options;
+    options.roots = a.positionals();
+    options.includeHidden = a.has(QStringLiteral("include-hidden"));
+    options.reducedDecode = !a.has(QStringLiteral("full-decode"));
+    bool ok = true;
+    options.workers = a.value(QStringLiteral("workers"), QStringLiteral("0")).toInt(&ok);
+    if (!ok || options.workers < 0)
+        throw UsageError("--workers needs a number >= 0");
+    options.batchSize = a.value(QStringLiteral("batch"), QStringLiteral("0")).toInt(&ok);
+    if (!ok || options.batchSize < 0)
+        throw UsageError("--batch needs a number >= 0");
+
+    const QString libraryDir = openLibraryDir(a);
+    QString modelDir;
+    {
+        const Catalog catalog(libraryDir);
+        modelDir = resolveModelDir(a, catalog);
+    }
+    const clip::ComputeOptions compute = computeFromArgs(a);
+    QElapsedTimer timer;
+    timer.start();
+    const ClipEncoder encoder(modelDir, compute);
+    const QString modelId = modelIdForDirectory(modelDir);
+    std::fprintf(stderr, "Loaded %s (%s) on %s in %.2f s\n", qPrintable(modelDir), qPrintable(modelId),
+                 clip::describe(compute).c_str(), double(timer.elapsed()) / 1000.0);
+    {
+        Catalog catalog(libraryDir);
+        catalog.setSetting(kModelDirSetting, modelDir);
+        catalog.setSetting(kModelIdSetting, modelId);
+    }
+
+    IndexControl control;
+    interrupted = false;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    // Signal handlers may only set a flag; this thread turns it into a cancel.
+    std::atomic_bool finished{false};
+    std::thread watcher([&] {
+        while (!finished) {
+            if (interrupted) {
+                control.cancel();
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    struct Stop {
+        std::atomic_bool& finished;
+        std::thread& watcher;
+        ~Stop()
+        {
+            finished = true;
+            watcher.join();
+            std::signal(SIGINT, SIG_DFL);
+            std::signal(SIGTERM, SIG_DFL);
+        }
+    } stop{finished, watcher};
+
+    ProgressPrinter printer;
+    Indexer indexer(libraryDir, encoder.model(), encoder.preprocessor(), modelId);
+    const IndexSummary s = indexer.run(options, &control, std::ref(printer));
+    if (::isatty(STDERR_FILENO))
+        std::fputc('\n', stderr);
+    for (const QString& root : s.missingRoots)
+        std::fprintf(stderr, "photosearch-cli: %s cannot be read; nothing under it was changed.\n", qPrintable(root));
+
+    QJsonArray missing;
+    for (const QString& root : s.missingRoots)
+        missing.append(root);
+    printJsonLine(QJsonObject{
+        {QStringLiteral("scanned"), s.scanned},
+        {QStringLiteral("added"), s.added},
+        {QStringLiteral("updated"), s.updated},
+        {QStringLiteral("removed"), s.removed},
+        {QStringLiteral("failed"), s.failed},
+        {QStringLiteral("seconds"), s.seconds},
+        {QStringLiteral("moved"), s.moved},
+        {QStringLiteral("unchanged"), s.unchanged},
+        {QStringLiteral("cancelled"), s.cancelled},
+        {QStringLiteral("encoderSeconds"), s.encoderSeconds},
+        {QStringLiteral("missingRoots"), missing},
+    });
+    if (s.cancelled) {
+        std::fprintf(stderr, "photosearch-cli: indexing was interrupted; run the same command again to finish.\n");
+        return 130;
+    }
+    if (s.missingRoots.size() == options.roots.size())
+        return 1;
+    return 0;
+}
+
+} // namespace photosearch::cli

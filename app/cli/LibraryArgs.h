@@ -1,0 +1,42 @@
+#pragma once
+// What the library commands (index, search, similar, stats) share: which
+// library, which model, which device, which filters.
+
+#include "CliArgs.h"
+#include "Compute.h"
+#include "PhotoFilter.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace photosearch {
+class Catalog;
+}
+
+namespace photosearch::cli {
+
+// Options every library command accepts.
+QStringList libraryValueOptions();
+// --after, --before, --folder, --format.
+QStringList filterValueOptions();
+
+// --library, else $PHOTOSEARCH_LIBRARY, else the default; created when
+// missing. Throws std::runtime_error with a sentence when it is unusable.
+QString openLibraryDir(const CliArgs& args);
+
+// --model, else $PHOTOSEARCH_MODEL, else the model the library was last
+// indexed with. Throws UsageError when none is known.
+QString resolveModelDir(const CliArgs& args, const Catalog& catalog);
+
+// From --device / --dtype; UsageError for bad values.
+clip::ComputeOptions computeFromArgs(const CliArgs& args);
+
+// From --after/--before (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]), --folder and
+// --format (comma-separated). UsageError for bad values.
+PhotoFilter filterFromArgs(const CliArgs& args);
+
+// Catalog settings naming the library's model.
+inline const QString kModelDirSetting = QStringLiteral("model.dir");
+inline const QString kModelIdSetting = QStringLiteral("model.id");
+
+} // namespace photosearch::cli

@@ -1,0 +1,66 @@
+// LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
+#include "ClipEncoder.h"
+
+#include "Catalog.h"
+#include "Commands.h"
+#include "LibraryArgs.h"
+#include "ModelIdentity.h"
+#include "SearchEngine.h"
+
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace photosearch::cli {
+namespace {
+
+enum class Mode { Text, Similar };
+
+int run(const QStringList& args, Mode mode)
+{
+    QStringList valueOptions = libraryValueOptions() + filterValueOptions();
+    valueOptions << QStringLiteral("k");
+    const CliArgs a(args, valueOptions, {});
+    if (a.positionals().size() != 1)
+        throw UsageError(mode == Mode::Text ? "search needs one QUERY (quote it if it has spaces)"
+                                            : "similar needs one IMAGE");
+    bool ok = true;
+    const int k = a.value(QStringLiteral("k"), QStringLiteral("20")).toInt(&ok);
+    if (!ok || k <= 0)
+        throw UsageError("-k needs a number > 0");
+    const PhotoFilter filter = filterFromArgs(a);
+
+    const QString libraryDir = openLibraryDir(a);
+    QString modelDir;
+    {
+        const Catalog catalog(libraryDir);
+        modelDir = resolveModelDir(a, catalog);
+    }
+    const ClipEncoder encoder(modelDir, computeFromArgs(a));
+    SearchEngine engine(libraryDir, encoder, modelIdForDirectory(modelDir));
+    if (!engine.rebuildReason().isEmpty())
+        std::fprintf(stderr, "Rebuilt the vector index from the catalog (%s).\n", qPrintable(engine.rebuildReason()));
+    if (engine.vectorCount() == 0)
+        std::fprintf(stderr, "The library has no photos indexed with this model; run `photosearch-cli index` first.\n");
+
+    const QString input = a.positionals().first();
+    const std::vector<SearchHit> hits =
+        mode == Mode::Text ? engine.searchText(input, k, filter) : engine.similarTo(input, k, filter);
+    for (const SearchHit& h : hits)
+        printJsonLine(QJsonObject{{QStringLiteral("path"), h.path}, {QStringLiteral("score"), double(h.score)}});
+    return 0;
+}
+
+} // namespace
+
+int searchCommand(const QStringList& args)
+{
+    return run(args, Mode::Text);
+}
+
+int similarCommand(const QStringList& args)
+{
+    return run(args, Mode::Similar);
+}
+
+} // namespace photosearch::cli

@@ -1,0 +1,58 @@
+#include "ModelIdentity.h"
+
+#include "ModelError.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+namespace photosearch {
+namespace {
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw clip::ModelError(QStringLiteral("Cannot read %1 (%2).").arg(path, f.errorString()).toStdString());
+    return f.readAll();
+}
+
+} // namespace
+
+QString modelIdForDirectory(const QString& modelDir)
+{
+    const QDir dir(modelDir);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(readAll(dir.filePath(QStringLiteral("config.json"))));
+
+    const QString weightsPath = dir.filePath(QStringLiteral("model.safetensors"));
+    QFile weights(weightsPath);
+    if (!weights.open(QIODevice::ReadOnly))
+        throw clip::ModelError(
+            QStringLiteral("Cannot read %1 (%2).").arg(weightsPath, weights.errorString()).toStdString());
+    const qint64 size = weights.size();
+    hash.addData(QByteArray::number(size));
+    // The header (8-byte length + JSON) names every tensor with its place;
+    // 16 samples of the data tell fine-tuned weights of the same shape apart.
+    constexpr qint64 kHeaderCap = 100 * 1024 * 1024;
+    quint64 headerLength = 0;
+    if (weights.read(reinterpret_cast<char*>(&headerLength), 8) == 8 && headerLength <= quint64(kHeaderCap))
+        hash.addData(weights.read(qint64(headerLength)));
+    constexpr int kSamples = 16;
+    constexpr qint64 kSampleBytes = 64 * 1024;
+    for (int i = 0; i < kSamples; ++i) {
+        if (!weights.seek(size * i / kSamples))
+            break;
+        hash.addData(weights.read(kSampleBytes));
+    }
+
+    QString name = QFileInfo(QDir::cleanPath(dir.absolutePath())).fileName();
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("_"));
+    if (name.isEmpty())
+        name = QStringLiteral("model");
+    return name.left(64) + QLatin1Char('-') + QString::fromLatin1(hash.result().toHex().left(12));
+}
+
+} // namespace photosearch

@@ -1,0 +1,24 @@
+#pragma once
+// The FAISS file of a model, kept in step with the catalog: opened when it
+// reflects the catalog's current generation, rebuilt from the catalog's
+// embeddings when it is missing, stale or corrupt.
+
+#include "VectorStore.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace photosearch {
+
+class Catalog;
+
+QString vectorStorePath(const QString& libraryDir, const QString& modelId);
+
+// `rebuiltBecause`, when given, is set to why the file was rebuilt (empty
+// when it was loaded as is). A rebuilt store is saved at once.
+std::unique_ptr<VectorStore> openVectorStore(const Catalog& catalog, const QString& libraryDir,
+                                             const QString& modelId, int dimension,
+                                             QString* rebuiltBecause = nullptr);
+
+} // namespace photosearch

@@ -1,0 +1,42 @@
+#pragma once
+// What goes into an index run and what comes out of it.
+
+#include <QString>
+#include <QStringList>
+
+namespace photosearch {
+
+struct IndexOptions {
+    QStringList roots;
+    int workers = 0;   // decode threads; 0 = chosen from the cores and device
+    int batchSize = 0; // images per encoder call; 0 = 8 on the CPU, 64 on CUDA
+    bool includeHidden = false;
+    bool reducedDecode = true;       // JPEG DCT-scaled decoding (see ImagePreprocessor)
+    qint64 saveIntervalMs = 60'000;  // how often the FAISS cache is saved mid-run
+};
+
+struct IndexProgress {
+    enum class Phase { Scanning, Indexing, Finishing };
+    Phase phase = Phase::Scanning;
+    qint64 done = 0;  // Scanning: files found; otherwise photos processed
+    qint64 total = 0; // photos to process in this run (0 while scanning)
+    double photosPerSecond = 0;
+    double etaSeconds = -1; // -1 = unknown
+    QString currentPath;    // the last photo written
+};
+
+struct IndexSummary {
+    qint64 scanned = 0;   // image files found under the roots
+    qint64 added = 0;     // new photos now searchable
+    qint64 updated = 0;   // photos re-encoded (changed file, or new model) or moved
+    qint64 moved = 0;     // of `updated`: same content found at a new path
+    qint64 removed = 0;   // catalog entries whose file is gone
+    qint64 failed = 0;    // files that could not be indexed in this run
+    qint64 unchanged = 0;
+    double seconds = 0;
+    double encoderSeconds = 0; // time the encoder spent encoding
+    bool cancelled = false;
+    QStringList missingRoots;  // roots that could not be read; nothing under them was removed
+};
+
+} // namespace photosearch

@@ -1,0 +1,52 @@
+#pragma once
+// Turns folders of photos into catalog rows, embeddings and the FAISS cache:
+//
+//   scan → diff against the catalog (size + mtime, then content hash)
+//        → worker pool: read once, hash, metadata, decode, preprocess
+//        → encoder thread: batches through the vision tower
+//        → this thread: one catalog transaction per batch, FAISS add,
+//          periodic atomic save.
+//
+// A photo's row is written in the same transaction as its embedding, so a
+// run that is killed resumes where it stopped and ends with every photo
+// indexed once. Moved files keep their embedding (same content hash),
+// copies reuse it, deleted files leave the catalog and the index. A file
+// that cannot be read is recorded with the reason and never stops the run.
+
+#include "IndexControl.h"
+#include "IndexTypes.h"
+
+#include <QString>
+
+#include <functional>
+
+namespace clip {
+class ClipModel;
+}
+
+namespace photosearch {
+
+class ImagePreprocessor;
+
+class Indexer {
+public:
+    // `model` and `preprocessor` must outlive run(); `modelId` tags every
+    // embedding (see ModelIdentity.h).
+    Indexer(const QString& libraryDir, const clip::ClipModel& model, const ImagePreprocessor& preprocessor,
+            const QString& modelId);
+
+    // Blocks until done, cancelled or failed. `progress` is called on this
+    // thread, at most a few times a second. Throws CatalogError or
+    // VectorStoreError when the library cannot be written (what was committed
+    // stays), and rethrows an encoder failure.
+    IndexSummary run(const IndexOptions& options, IndexControl* control = nullptr,
+                     const std::function<void(const IndexProgress&)>& progress = {});
+
+private:
+    QString libraryDir_;
+    const clip::ClipModel& model_;
+    const ImagePreprocessor& preprocessor_;
+    QString modelId_;
+};
+
+} // namespace photosearch

@@ -1,0 +1,87 @@
+#include "PhotoReader.h"
+
+#include "ImagePreprocessor.h"
+#include "PhotoMetadata.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+
+#include <new>
+
+namespace photosearch {
+
+PhotoFile readPhotoFile(const QString& path)
+{
+    PhotoFile out;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (!QFileInfo::exists(path))
+            out.vanished = true;
+        out.error = QStringLiteral("The file cannot be read (%1).").arg(file.errorString());
+        return out;
+    }
+    const qint64 size = file.size();
+    if (size == 0) {
+        out.error = QStringLiteral("The file is empty.");
+        return out;
+    }
+    if (size > kMaxPhotoFileBytes) {
+        out.error = QStringLiteral("The file is %1 MB, larger than the %2 MB PhotoSearch reads.")
+                        .arg(size >> 20)
+                        .arg(kMaxPhotoFileBytes >> 20);
+        return out;
+    }
+    try {
+        out.bytes = file.readAll();
+    } catch (const std::bad_alloc&) {
+        out.error = QStringLiteral("There is not enough memory to read the file.");
+        return out;
+    }
+    if (file.error() != QFileDevice::NoError) {
+        out.error = QStringLiteral("The file cannot be read (%1).").arg(file.errorString());
+        out.bytes.clear();
+        return out;
+    }
+    out.contentHash = contentHashOf(out.bytes);
+    return out;
+}
+
+QString contentHashOf(const QByteArray& bytes)
+{
+    // Identity of content, not security: the fastest strong hash Qt has.
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha1).toHex());
+}
+
+void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor, bool reducedDecode,
+                 PhotoRecord& record, torch::Tensor& pixels)
+{
+    record.format = imageFormatName(sniffImageFormat(bytes.left(kImageFormatSniffBytes)));
+    try {
+        const DecodedImage decoded = preprocessor.decode(bytes, record.path, reducedDecode);
+        record.width = decoded.fullSize.width();
+        record.height = decoded.fullSize.height();
+        record.format = imageFormatName(decoded.format);
+        pixels = preprocessor.toTensor(decoded.image);
+    } catch (const std::bad_alloc&) {
+        record.status = PhotoStatus::Failed;
+        record.error = QStringLiteral("There is not enough memory to decode the image.");
+        return;
+    } catch (const std::exception& e) {
+        record.status = PhotoStatus::Failed;
+        // ImageError names the file; the catalog row already does.
+        record.error = QString::fromUtf8(e.what());
+        return;
+    }
+    const PhotoMetadata meta = readPhotoMetadata(bytes);
+    record.takenAt = meta.takenAt;
+    record.camera = meta.camera;
+    record.lens = meta.lens;
+    record.hasGps = meta.hasGps;
+    record.latitude = meta.latitude;
+    record.longitude = meta.longitude;
+    record.status = PhotoStatus::Ok;
+    record.error.clear();
+}
+
+} // namespace photosearch

@@ -1,0 +1,36 @@
+#pragma once
+// The per-file work of the indexing pipeline, run on the worker threads:
+// read the file once, hash it, read its metadata, decode and preprocess it.
+
+#include <torch/types.h>
+
+#include "PhotoRecord.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace photosearch {
+
+class ImagePreprocessor;
+
+// Files larger than this are refused before they are read.
+constexpr qint64 kMaxPhotoFileBytes = qint64(1) << 30;
+
+struct PhotoFile {
+    QByteArray bytes;
+    QString contentHash; // hex
+    QString error;       // non-empty: could not be read, and why
+    bool vanished = false; // deleted since the scan
+};
+
+PhotoFile readPhotoFile(const QString& path);
+
+QString contentHashOf(const QByteArray& bytes);
+
+// Fills format, size, metadata and `pixels` from the bytes; on failure sets
+// record.status = Failed and record.error and leaves `pixels` undefined.
+// Never throws for bad input.
+void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor, bool reducedDecode,
+                 PhotoRecord& record, torch::Tensor& pixels);
+
+} // namespace photosearch

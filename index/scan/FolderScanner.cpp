@@ -1,0 +1,191 @@
+#include "FolderScanner.h"
+
+#include "ImageFormat.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSet>
+#include <QStringDecoder>
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace photosearch {
+namespace {
+
+// Folders that hold no photos of the user's own, whatever the settings:
+// trash, NAS thumbnail caches, OS bookkeeping.
+bool isSystemFolder(const QString& name)
+{
+    static const QSet<QString> names = {
+        QStringLiteral("lost+found"), QStringLiteral("@eaDir"), QStringLiteral("#recycle"),
+        QStringLiteral("$RECYCLE.BIN"), QStringLiteral("System Volume Information"),
+        QStringLiteral("__MACOSX"),
+    };
+    return names.contains(name) || name.startsWith(QLatin1String(".Trash"));
+}
+
+bool validUtf8(const char* name)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    (void)decoder.decode(QByteArrayView(name));
+    return !decoder.hasError();
+}
+
+ImageFormat sniffFile(int dirFd, const char* name)
+{
+    const int fd = ::openat(dirFd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return ImageFormat::Unknown;
+    char head[kImageFormatSniffBytes];
+    const ssize_t n = ::read(fd, head, sizeof head);
+    ::close(fd);
+    return n > 0 ? sniffImageFormat(QByteArray(head, int(n))) : ImageFormat::Unknown;
+}
+
+class Walker {
+public:
+    Walker(const ScanOptions& options, ScanResult& result)
+        : options_(options)
+        , result_(result)
+    {
+    }
+
+    void walkRoot(const QString& root)
+    {
+        const QString clean = QDir::cleanPath(QDir(root).absolutePath());
+        const int fd = ::open(QFile::encodeName(clean).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            result_.missingRoots << clean;
+            return;
+        }
+        walk(fd, clean, QFile::encodeName(clean).toStdString());
+    }
+
+private:
+    bool cancelled() const { return options_.cancel && options_.cancel->load(); }
+
+    // Takes ownership of dirFd.
+    // `rawDirPath` is the path as the file system spells it: names that are
+    // not UTF-8 do not survive a round trip through QString.
+    void walk(int dirFd, const QString& dirPath, const std::string& rawDirPath)
+    {
+        struct stat st {};
+        if (::fstat(dirFd, &st) != 0 || !visitedDirs_.insert({st.st_dev, st.st_ino}).second) {
+            ::close(dirFd);
+            return;
+        }
+        DIR* dir = ::fdopendir(dirFd);
+        if (!dir) {
+            ::close(dirFd);
+            return;
+        }
+        std::vector<std::string> names;
+        while (const dirent* e = ::readdir(dir)) {
+            const std::string name = e->d_name;
+            if (name != "." && name != "..")
+                names.push_back(name);
+        }
+        std::sort(names.begin(), names.end());
+
+        // Files first, with the directory open; subfolders after it is
+        // closed, so that a deep tree does not hold one descriptor per level.
+        std::vector<std::pair<std::string, QString>> subfolders;
+        for (const std::string& raw : names) {
+            if (cancelled()) {
+                result_.cancelled = true;
+                break;
+            }
+            const QString name = QFile::decodeName(raw.c_str());
+            const QString path = dirPath + QLatin1Char('/') + name;
+            if (::fstatat(dirfd(dir), raw.c_str(), &st, 0) != 0)
+                continue; // vanished since readdir, or a dangling link
+            const bool hidden = !options_.includeHidden && name.startsWith(QLatin1Char('.'));
+            if (S_ISDIR(st.st_mode)) {
+                if (!hidden && !isSystemFolder(name))
+                    subfolders.emplace_back(raw, path);
+                continue;
+            }
+            if (!S_ISREG(st.st_mode) || hidden || !visitedFiles_.insert({st.st_dev, st.st_ino}).second)
+                continue;
+            addFile(dirfd(dir), raw, rawDirPath + '/' + raw, path, st);
+        }
+        ::closedir(dir);
+
+        for (const auto& [raw, path] : subfolders) {
+            if (cancelled()) {
+                result_.cancelled = true;
+                return;
+            }
+            const std::string childPath = rawDirPath + '/' + raw;
+            const int child = ::open(childPath.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (child >= 0)
+                walk(child, path, childPath);
+        }
+    }
+
+    void addFile(int dirFd, const std::string& raw, const std::string& rawPath, const QString& path,
+                 const struct stat& st)
+    {
+        const bool byName = hasImageExtension(path);
+        const bool byContent = st.st_size > 0 && sniffFile(dirFd, raw.c_str()) != ImageFormat::Unknown;
+        if (!byName && !byContent)
+            return;
+        ScannedFile f;
+        f.path = path;
+        f.size = qint64(st.st_size);
+        f.mtimeMs = qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+        // Qt cannot open a file whose name it cannot represent, so such a
+        // file is reported rather than passed on under a mangled name.
+        if (!validUtf8(rawPath.c_str()))
+            f.problem = QStringLiteral("The file name is not valid UTF-8; rename the file to index it.");
+        result_.files.push_back(std::move(f));
+        if (options_.progress && result_.files.size() % 1000 == 0)
+            options_.progress(qint64(result_.files.size()));
+    }
+
+    const ScanOptions& options_;
+    ScanResult& result_;
+    std::set<std::pair<dev_t, ino_t>> visitedDirs_;
+    std::set<std::pair<dev_t, ino_t>> visitedFiles_;
+};
+
+} // namespace
+
+bool hasImageExtension(const QString& fileName)
+{
+    static const QStringList suffixes = {
+        QStringLiteral(".jpg"), QStringLiteral(".jpeg"), QStringLiteral(".jpe"), QStringLiteral(".jfif"),
+        QStringLiteral(".png"), QStringLiteral(".webp"), QStringLiteral(".gif"), QStringLiteral(".bmp"),
+        QStringLiteral(".dib"), QStringLiteral(".tif"), QStringLiteral(".tiff"), QStringLiteral(".heic"),
+        QStringLiteral(".heif"), QStringLiteral(".hif"), QStringLiteral(".avif"),
+    };
+    for (const QString& s : suffixes)
+        if (fileName.endsWith(s, Qt::CaseInsensitive))
+            return true;
+    return false;
+}
+
+ScanResult scanFolders(const QStringList& roots, const ScanOptions& options)
+{
+    ScanResult result;
+    Walker walker(options, result);
+    for (const QString& root : roots) {
+        if (options.cancel && options.cancel->load()) {
+            result.cancelled = true;
+            break;
+        }
+        walker.walkRoot(root);
+    }
+    if (options.progress)
+        options.progress(qint64(result.files.size()));
+    return result;
+}
+
+} // namespace photosearch

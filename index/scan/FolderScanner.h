@@ -1,0 +1,44 @@
+#pragma once
+// Finds the photos under a set of folders. A file is a candidate when its
+// content looks like a supported image, or its name says it should be one
+// (a broken `.jpg` is reported as a failure, not silently ignored).
+// Hidden and system folders are skipped unless asked; symbolic links are
+// followed, but no directory is visited twice, so link loops end.
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace photosearch {
+
+struct ScannedFile {
+    QString path;        // absolute, cleaned
+    qint64 size = 0;
+    qint64 mtimeMs = 0;
+    QString problem;     // non-empty: cannot be indexed, and why (one sentence)
+};
+
+struct ScanResult {
+    std::vector<ScannedFile> files;
+    QStringList missingRoots; // roots that do not exist or cannot be read
+    bool cancelled = false;
+};
+
+struct ScanOptions {
+    bool includeHidden = false;
+    // Called now and then with the number of files found so far.
+    std::function<void(qint64 found)> progress;
+    const std::atomic_bool* cancel = nullptr;
+};
+
+// Files in path order within each root; a file reachable from two roots or
+// through two links is listed once (the first path seen).
+ScanResult scanFolders(const QStringList& roots, const ScanOptions& options = {});
+
+// Whether the name ends with an extension of a supported image format.
+bool hasImageExtension(const QString& fileName);
+
+} // namespace photosearch
