@@ -34,7 +34,7 @@ bool isSystemFolder(const QString& name)
 bool validUtf8(const char* name)
 {
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    (void)decoder.decode(QByteArrayView(name));
+    const QString decoded = decoder(QByteArrayView(name)); // decoding happens on conversion
     return !decoder.hasError();
 }
 

@@ -62,9 +62,10 @@ std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, 
             const auto self = std::find_if(hits.begin(), hits.end(), [&](const SearchHit& h) { return h.id == photo->id; });
             if (self != hits.end()) {
                 std::rotate(hits.begin(), self, self + 1);
-            } else if (filter.isEmpty() || !catalog_.photoIds(filter).empty()) {
-                const std::vector<qint64> allowed = filter.isEmpty() ? std::vector<qint64>{} : catalog_.photoIds(filter);
-                if (filter.isEmpty() || std::find(allowed.begin(), allowed.end(), photo->id) != allowed.end()) {
+            } else {
+                const std::vector<qint64> ids = filter.isEmpty() ? std::vector<qint64>{} : catalog_.photoIds(filter);
+                // photoIds() is in id order.
+                if (filter.isEmpty() || std::binary_search(ids.begin(), ids.end(), photo->id)) {
                     hits.insert(hits.begin(), SearchHit{photo->id, photo->path, 1.0f});
                     if (int(hits.size()) > k)
                         hits.pop_back();

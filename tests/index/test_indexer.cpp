@@ -1,0 +1,349 @@
+// The indexing pipeline and search on a generated library, with the tiny
+// CLIP fixture: counts, incremental runs, moves, deletions, changes, bad
+// input, filters, pause/cancel, and a corrupted vector file.
+
+#include "ClipEncoder.h"
+
+#include "Catalog.h"
+#include "GeneratedLibrary.h"
+#include "Indexer.h"
+#include "ModelIdentity.h"
+#include "SearchEngine.h"
+#include "TestImages.h"
+#include "VectorCache.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+using namespace photosearch;
+
+class TestIndexer : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir temp_;
+    QString libraryDir_;
+    testlib::GeneratedLibrary photos_;
+    std::unique_ptr<ClipEncoder> encoder_;
+    QString modelId_;
+
+    IndexSummary index(IndexControl* control = nullptr, const std::function<void(const IndexProgress&)>& progress = {})
+    {
+        Indexer indexer(libraryDir_, encoder_->model(), encoder_->preprocessor(), modelId_);
+        IndexOptions options;
+        options.roots = {photos_.root};
+        options.workers = 2;
+        return indexer.run(options, control, progress);
+    }
+
+    // Every Ok photo has exactly one valid embedding and is in the vector file.
+    void verifyConsistent()
+    {
+        Catalog catalog(libraryDir_);
+        qint64 ok = 0;
+        QSet<QString> paths;
+        for (const PhotoRecord& r : catalog.photos()) {
+            QVERIFY2(!paths.contains(r.path), qPrintable(r.path));
+            paths.insert(r.path);
+            if (r.status == PhotoStatus::Ok)
+                ++ok;
+        }
+        QCOMPARE(catalog.embeddingCount(modelId_), ok);
+        QVERIFY(catalog.photosWithoutEmbedding(modelId_).empty());
+        QString why;
+        VectorStore store(vectorStorePath(libraryDir_, modelId_), modelId_,
+                          int(encoder_->model().config().projectionDim));
+        QVERIFY2(store.load(catalog.generation(modelId_), &why), qPrintable(why));
+        QCOMPARE(store.size(), ok);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString model = testlib::tinyClipDir();
+        if (model.isEmpty())
+            QSKIP("needs ../shared/fixtures/tiny-clip (not present when CMake was configured)");
+        encoder_ = std::make_unique<ClipEncoder>(model, clip::chooseCompute(clip::DevicePreference::Cpu));
+        modelId_ = modelIdForDirectory(model);
+        QVERIFY(temp_.isValid());
+        libraryDir_ = temp_.filePath(QStringLiteral("library"));
+        photos_ = testlib::generateLibrary(temp_.filePath(QStringLiteral("photos")), 150);
+        if (!photos_.unavailableFormats.isEmpty())
+            qWarning("formats this machine cannot write, left out: %s", qPrintable(photos_.unavailableFormats.join(", ")));
+    }
+
+    void cleanupTestCase() { testlib::removeTree(temp_.path()); }
+
+    void firstRunIndexesEverythingAndRecordsFailures()
+    {
+        std::vector<IndexProgress> updates;
+        const IndexSummary s = index(nullptr, [&](const IndexProgress& p) { updates.push_back(p); });
+        const qint64 expectedSeen = photos_.good.size() + photos_.bad.size() + photos_.maybe.size();
+        QCOMPARE(s.scanned, expectedSeen);
+        QVERIFY(s.added >= photos_.good.size());
+        QVERIFY(s.added <= photos_.good.size() + photos_.maybe.size());
+        QCOMPARE(s.added + s.failed, expectedSeen);
+        QCOMPARE(s.removed, 0);
+        QVERIFY(!s.cancelled);
+        QVERIFY(!updates.empty());
+        QCOMPARE(updates.back().phase, IndexProgress::Phase::Finishing);
+
+        Catalog catalog(libraryDir_);
+        for (const QString& path : photos_.good) {
+            const auto r = catalog.photoByPath(path);
+            QVERIFY2(r && r->status == PhotoStatus::Ok, qPrintable(path + ": " + (r ? r->error : "missing")));
+            QVERIFY(!r->format.isEmpty());
+        }
+        for (const QString& path : photos_.bad) {
+            const auto r = catalog.photoByPath(path);
+            QVERIFY2(r && r->status == PhotoStatus::Failed && !r->error.isEmpty(), qPrintable(path));
+        }
+        for (const QString& path : photos_.skipped)
+            QVERIFY(!catalog.photoByPath(path));
+        const Catalog::Stats stats = catalog.stats();
+        QCOMPARE(stats.photos, expectedSeen);
+        QVERIFY(qint64(stats.failures.size()) >= photos_.bad.size());
+        const auto huge = catalog.photoByPath(photos_.root + QStringLiteral("/bad/huge.png"));
+        QVERIFY2(huge->error.contains(QLatin1String("megapixels")), qPrintable(huge->error));
+
+        // EXIF read: orientation applied to the size, date and camera kept.
+        const auto portrait = catalog.photoByPath(photos_.orientedPortrait);
+        QCOMPARE(portrait->width, 300);
+        QCOMPARE(portrait->height, 400);
+        const auto dated = catalog.photoByPath(photos_.dated.first());
+        QCOMPARE(dated->takenAt.date(), QDate(2019, 6, 1));
+        QCOMPARE(dated->camera, QStringLiteral("Canon EOS 5D"));
+        QVERIFY(dated->hasGps);
+        verifyConsistent();
+    }
+
+    void secondRunEncodesNothing()
+    {
+        const IndexSummary s = index();
+        QCOMPARE(s.added, 0);
+        QCOMPARE(s.updated, 0);
+        QCOMPARE(s.failed, 0);
+        QCOMPARE(s.removed, 0);
+        QCOMPARE(s.encoderSeconds, 0.0);
+        QCOMPARE(s.unchanged, s.scanned);
+    }
+
+    void eachPhotoIsItsOwnNearestNeighbour()
+    {
+        SearchEngine engine(libraryDir_, *encoder_, modelId_);
+        QVERIFY2(engine.rebuildReason().isEmpty(), qPrintable(engine.rebuildReason()));
+        Catalog catalog(libraryDir_);
+        for (int i = 0; i < photos_.good.size(); i += 7) {
+            const auto r = catalog.photoByPath(photos_.good[i]);
+            const std::vector<float> own = catalog.embedding(r->id, modelId_);
+            const std::vector<SearchHit> hits = engine.searchVector(own, 3);
+            QVERIFY(!hits.empty());
+            QCOMPARE(hits.front().path, photos_.good[i]);
+            QVERIFY(qAbs(hits.front().score - 1.0f) < 1e-4f);
+            // And through the CLI's path: similar of a file ranks it first.
+            QCOMPARE(engine.similarTo(photos_.good[i], 3).front().path, photos_.good[i]);
+        }
+        QVERIFY(!engine.searchText(QStringLiteral("a dog on a beach"), 5).empty());
+    }
+
+    void similarOfAFileOutsideTheLibrary()
+    {
+        const QString outside = temp_.filePath(QStringLiteral("outside.png"));
+        QFile::copy(photos_.good[3], outside);
+        SearchEngine engine(libraryDir_, *encoder_, modelId_);
+        const std::vector<SearchHit> hits = engine.similarTo(outside, 1);
+        QCOMPARE(hits.size(), size_t(1));
+        QCOMPARE(hits.front().path, photos_.good[3]);
+        QVERIFY(hits.front().score > 0.999f);
+    }
+
+    void filters()
+    {
+        SearchEngine engine(libraryDir_, *encoder_, modelId_);
+        const QString query = QStringLiteral("a photo");
+        PhotoFilter dated;
+        dated.after = QDateTime(QDate(2020, 1, 1), QTime(0, 0));
+        dated.before = QDateTime(QDate(2022, 1, 1), QTime(0, 0));
+        // Files without EXIF dates fall back to their mtime (today), outside.
+        const auto hits = engine.searchText(query, 50, dated);
+        QCOMPARE(hits.size(), size_t(1));
+        QCOMPARE(hits.front().path, photos_.dated[1]);
+
+        PhotoFilter folder;
+        folder.folder = photos_.root + QStringLiteral("/jpeg/2020");
+        const auto inFolder = engine.searchText(query, 1000, folder);
+        QCOMPARE(int(inFolder.size()), 75);
+        for (const SearchHit& h : inFolder)
+            QVERIFY(h.path.startsWith(folder.folder + QLatin1Char('/')));
+
+        PhotoFilter png;
+        png.formats = {QStringLiteral("png")};
+        const auto pngs = engine.searchText(query, 1000, png);
+        Catalog catalog(libraryDir_);
+        QVERIFY(!pngs.empty());
+        for (const SearchHit& h : pngs)
+            QCOMPARE(catalog.photo(h.id)->format, QStringLiteral("png"));
+    }
+
+    void movedFileKeepsItsEmbedding()
+    {
+        const QString from = photos_.good[10];
+        const QString to = photos_.root + QStringLiteral("/deep/a/renamed.jpg");
+        Catalog before(libraryDir_);
+        const auto old = before.photoByPath(from);
+        const std::vector<float> oldVector = before.embedding(old->id, modelId_);
+        QVERIFY(QFile::rename(from, to));
+
+        const IndexSummary s = index();
+        QCOMPARE(s.moved, 1);
+        QCOMPARE(s.updated, 1);
+        QCOMPARE(s.added, 0);
+        QCOMPARE(s.removed, 0);
+        QCOMPARE(s.encoderSeconds, 0.0);
+        Catalog after(libraryDir_);
+        QVERIFY(!after.photoByPath(from));
+        const auto moved = after.photoByPath(to);
+        QCOMPARE(moved->id, old->id);
+        QCOMPARE(after.embedding(moved->id, modelId_), oldVector);
+        photos_.good[10] = to;
+        verifyConsistent();
+    }
+
+    void copiedFileReusesTheEmbedding()
+    {
+        const QString copy = photos_.root + QStringLiteral("/deep/copy.jpg");
+        QVERIFY(QFile::copy(photos_.good[11], copy));
+        const IndexSummary s = index();
+        QCOMPARE(s.added, 1);
+        QCOMPARE(s.encoderSeconds, 0.0);
+        Catalog catalog(libraryDir_);
+        QCOMPARE(catalog.embedding(catalog.photoByPath(copy)->id, modelId_),
+                 catalog.embedding(catalog.photoByPath(photos_.good[11])->id, modelId_));
+        photos_.good << copy;
+    }
+
+    void deletedFileLeavesCatalogAndIndex()
+    {
+        const QString victim = photos_.good[20];
+        qint64 id = 0;
+        {
+            Catalog catalog(libraryDir_);
+            id = catalog.photoByPath(victim)->id;
+        }
+        QVERIFY(QFile::remove(victim));
+        photos_.good.removeAt(20);
+        const IndexSummary s = index();
+        QCOMPARE(s.removed, 1);
+        QCOMPARE(s.added, 0);
+        Catalog catalog(libraryDir_);
+        QVERIFY(!catalog.photo(id));
+        SearchEngine engine(libraryDir_, *encoder_, modelId_);
+        for (const SearchHit& h : engine.searchText(QStringLiteral("a photo"), 1000))
+            QVERIFY(h.id != id);
+        verifyConsistent();
+    }
+
+    void changedFileIsEncodedAgain()
+    {
+        const QString path = photos_.good[30];
+        std::vector<float> oldVector;
+        {
+            Catalog catalog(libraryDir_);
+            oldVector = catalog.embedding(catalog.photoByPath(path)->id, modelId_);
+        }
+        QVERIFY(testimages::writeImage(testimages::makePicture(333, 222, 9999), path, ImageFormat::Jpeg));
+        const IndexSummary s = index();
+        QCOMPARE(s.updated, 1);
+        QCOMPARE(s.added, 0);
+        QVERIFY(s.encoderSeconds > 0);
+        Catalog catalog(libraryDir_);
+        const auto r = catalog.photoByPath(path);
+        QCOMPARE(r->width, 333);
+        QVERIFY(catalog.embedding(r->id, modelId_) != oldVector);
+        verifyConsistent();
+    }
+
+    void fileDeletedDuringTheRun()
+    {
+        const QString doomed = photos_.root + QStringLiteral("/deep/doomed.jpg");
+        QVERIFY(testimages::writeImage(testimages::makePicture(120, 80, 4242), doomed, ImageFormat::Jpeg));
+        bool deleted = false;
+        // The scan has listed it; it disappears before it is read.
+        const IndexSummary s = index(nullptr, [&](const IndexProgress& p) {
+            if (p.phase == IndexProgress::Phase::Scanning && !deleted)
+                deleted = QFile::remove(doomed);
+        });
+        QVERIFY(deleted);
+        QCOMPARE(s.failed, 0);
+        Catalog catalog(libraryDir_);
+        QVERIFY(!catalog.photoByPath(doomed));
+        verifyConsistent();
+    }
+
+    void corruptVectorFileIsRebuilt()
+    {
+        const QString file = vectorStorePath(libraryDir_, modelId_);
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            f.seek(f.size() / 2);
+            f.write("garbage garbage garbage");
+        }
+        SearchEngine engine(libraryDir_, *encoder_, modelId_);
+        QVERIFY(!engine.rebuildReason().isEmpty());
+        Catalog catalog(libraryDir_);
+        QCOMPARE(engine.vectorCount(), catalog.embeddingCount(modelId_));
+        const auto r = catalog.photoByPath(photos_.good[5]);
+        QCOMPARE(engine.searchVector(catalog.embedding(r->id, modelId_), 1).front().id, r->id);
+        verifyConsistent(); // saved again after the rebuild
+
+        QVERIFY(QFile::remove(file));
+        SearchEngine again(libraryDir_, *encoder_, modelId_);
+        QVERIFY(!again.rebuildReason().isEmpty());
+        QCOMPARE(again.vectorCount(), catalog.embeddingCount(modelId_));
+    }
+
+    void pauseResumeAndCancel()
+    {
+        // A fresh library: the run has work to pause and cancel.
+        libraryDir_ = temp_.filePath(QStringLiteral("library2"));
+        IndexControl control;
+        bool paused = false;
+        std::thread resumer;
+        IndexSummary s = index(&control, [&](const IndexProgress& p) {
+            if (p.phase != IndexProgress::Phase::Indexing || p.done == 0)
+                return;
+            if (!paused) {
+                paused = true;
+                control.pause();
+                resumer = std::thread([&] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                    control.resume();
+                });
+            } else if (p.done >= 40) {
+                control.cancel();
+            }
+        });
+        resumer.join();
+        QVERIFY(paused);
+        QVERIFY(s.cancelled);
+        QVERIFY(s.added < photos_.good.size());
+        verifyConsistent();
+
+        // The next run finishes the job, each photo once.
+        s = index();
+        QVERIFY(!s.cancelled);
+        Catalog catalog(libraryDir_);
+        for (const QString& path : photos_.good)
+            QVERIFY2(catalog.photoByPath(path) && catalog.photoByPath(path)->status == PhotoStatus::Ok, qPrintable(path));
+        verifyConsistent();
+        QCOMPARE(index().encoderSeconds, 0.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIndexer)
+#include "test_indexer.moc"
