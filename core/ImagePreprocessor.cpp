@@ -1,8 +1,10 @@
 #include "ImagePreprocessor.h"
 
+#include "HeifDecoder.h"
 #include "ModelError.h"
 #include "Resample.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QFile>
 #include <QImageReader>
@@ -111,6 +113,33 @@ QSize reducedJpegSize(QSize full, int shortestEdge)
     return {};
 }
 
+quint32 le32(const QByteArray& b, int offset)
+{
+    const auto* p = reinterpret_cast<const uchar*>(b.constData() + offset);
+    return quint32(p[0]) | (quint32(p[1]) << 8) | (quint32(p[2]) << 16) | (quint32(p[3]) << 24);
+}
+
+// Qt's BMP reader accepts a file cut short and returns an image whose
+// missing rows are uninitialised memory. For the common uncompressed
+// layout, whether the pixel data is all there is known from the header.
+bool bmpTruncated(const QByteArray& b)
+{
+    if (b.size() < 34)
+        return true;
+    const quint32 pixelOffset = le32(b, 10);
+    const quint32 headerSize = le32(b, 14);
+    if (headerSize < 40)
+        return quint32(b.size()) < pixelOffset;
+    const qint64 width = qint32(le32(b, 18));
+    const qint64 height = std::abs(qint64(qint32(le32(b, 22))));
+    const int bpp = uchar(b[28]) | (uchar(b[29]) << 8);
+    const quint32 compression = le32(b, 30);
+    if (compression != 0 /* BI_RGB */ && compression != 3 /* BI_BITFIELDS */)
+        return quint32(b.size()) < pixelOffset;
+    const qint64 rowBytes = (width * bpp + 31) / 32 * 4;
+    return qint64(b.size()) < qint64(pixelOffset) + rowBytes * height;
+}
+
 } // namespace
 
 PreprocessConfig PreprocessConfig::fromModelDirectory(const QString& dir, int imageSize)
@@ -138,21 +167,93 @@ ImagePreprocessor::ImagePreprocessor(PreprocessConfig config)
 
 QImage ImagePreprocessor::decode(const QString& path, bool reducedDecode) const
 {
+    return decode(readImageFile(path), path, reducedDecode).image;
+}
+
+QByteArray ImagePreprocessor::readImageFile(const QString& path)
+{
     const QString name = displayName(path);
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    // From the header only: nothing is decoded yet.
-    const QSize size = reader.size();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw ImageError(QStringLiteral("%1 cannot be read (%2).").arg(name, file.errorString()).toStdString());
+    const qint64 size = file.size();
+    if (size > maxFileBytes)
+        throw ImageError(QStringLiteral("%1 is %2 MiB, larger than the %3 MiB an image file may be.")
+                             .arg(name).arg(size / (1024 * 1024)).arg(maxFileBytes / (1024 * 1024))
+                             .toStdString());
+    QByteArray bytes;
+    if (size > 0) {
+        bytes = file.readAll();
+        if (bytes.size() != size && file.error() != QFileDevice::NoError)
+            throw ImageError(QStringLiteral("%1 cannot be read (%2).").arg(name, file.errorString()).toStdString());
+    } else {
+        // Files that report no size (pipes, some virtual files): read up to the cap.
+        bytes = file.read(maxFileBytes + 1);
+        if (bytes.size() > maxFileBytes)
+            throw ImageError(QStringLiteral("%1 is larger than the %2 MiB an image file may be.")
+                                 .arg(name).arg(maxFileBytes / (1024 * 1024)).toStdString());
+    }
+    return bytes;
+}
+
+DecodedImage ImagePreprocessor::decode(const QByteArray& bytes, const QString& path, bool reducedDecode) const
+{
+    const QString name = displayName(path);
+    if (bytes.isEmpty())
+        throw ImageError(QStringLiteral("%1 is empty.").arg(name).toStdString());
+
+    DecodedImage result;
+    result.format = sniffImageFormat(bytes.left(kImageFormatSniffBytes));
     const auto tooLarge = [&](QSize s) {
         return ImageError(QStringLiteral("%1 is %2x%3 pixels, more than the %4 megapixels that can be read.")
                               .arg(name).arg(s.width()).arg(s.height()).arg(maxPixels / 1'000'000)
                               .toStdString());
     };
+
+    const char* qtFormat = nullptr;
+    switch (result.format) {
+    case ImageFormat::Unknown:
+        throw ImageError(QStringLiteral("%1 is not an image PhotoSearch can read "
+                                        "(JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF).")
+                             .arg(name).toStdString());
+    case ImageFormat::Heif:
+    case ImageFormat::Avif:
+        // libheif checks the size from the container before decoding and
+        // applies the rotation/mirroring, so the size is the displayed one.
+        result.image = decodeHeif(bytes, name, maxPixels);
+        result.fullSize = result.image.size();
+        return result;
+    case ImageFormat::Jpeg: qtFormat = "jpeg"; break;
+    case ImageFormat::Png: qtFormat = "png"; break;
+    case ImageFormat::Webp: qtFormat = "webp"; break;
+    case ImageFormat::Gif: qtFormat = "gif"; break;
+    case ImageFormat::Bmp: qtFormat = "bmp"; break;
+    case ImageFormat::Tiff: qtFormat = "tiff"; break;
+    }
+
+    if (result.format == ImageFormat::Bmp && bmpTruncated(bytes))
+        throw ImageError(QStringLiteral("%1 cannot be read as an image (the BMP file is truncated).")
+                             .arg(name).toStdString());
+
+    // Shares `bytes` (implicitly shared, read only: no copy).
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    // The format from the content, so that a PNG named .jpg is read as PNG.
+    QImageReader reader(&buffer, qtFormat);
+    reader.setDecideFormatFromContent(false);
+    reader.setAutoTransform(true);
+    // From the header only: nothing is decoded yet. The size as stored.
+    const QSize size = reader.size();
     if (size.isValid() && qint64(size.width()) * size.height() > maxPixels)
         throw tooLarge(size);
-    if (reducedDecode && size.isValid() && reader.format() == "jpeg") {
-        if (const QSize scaled = reducedJpegSize(size, config_.shortestEdge); scaled.isValid())
+    const bool transposed = reader.transformation() & QImageIOHandler::TransformationRotate90;
+    bool reduced = false;
+    if (reducedDecode && size.isValid() && result.format == ImageFormat::Jpeg) {
+        if (const QSize scaled = reducedJpegSize(size, config_.shortestEdge); scaled.isValid()) {
             reader.setScaledSize(scaled);
+            reduced = true;
+        }
     }
 
     const QImage image = reader.read();
@@ -161,7 +262,12 @@ QImage ImagePreprocessor::decode(const QString& path, bool reducedDecode) const
     // Formats that cannot report their size up front are checked afterwards.
     if (qint64(image.width()) * image.height() > maxPixels)
         throw tooLarge(image.size());
-    return toRgb888(image);
+    result.image = toRgb888(image);
+    if (reduced)
+        result.fullSize = transposed ? size.transposed() : size;
+    else
+        result.fullSize = result.image.size();
+    return result;
 }
 
 torch::Tensor ImagePreprocessor::toTensor(const QImage& image) const

@@ -55,6 +55,14 @@ class ImagePreprocessor {
 public:
     // Images with more pixels than this are refused before decoding.
     static constexpr qint64 maxPixels = 200'000'000;
+    // Image files larger than this are refused before being read.
+    static constexpr qint64 maxFileBytes = qint64(1) << 30;
+
+    // A whole image file, for decode(bytes, ...). Throws ImageError naming
+    // the file when it cannot be opened or read, or is larger than
+    // maxFileBytes. An empty file gives an empty array (decode() then
+    // refuses it).
+    static QByteArray readImageFile(const QString& path);
 
     explicit ImagePreprocessor(PreprocessConfig config = {});
 

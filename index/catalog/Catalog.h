@@ -60,7 +60,8 @@ public:
     std::vector<PhotoRecord> photos() const;
     std::optional<PhotoRecord> photo(qint64 id) const;
     std::optional<PhotoRecord> photoByPath(const QString& path) const;
-    // Photos with this content hash (a moved or copied file).
+    // Photos with this content hash (a moved or copied file). An empty hash
+    // ("not computed") matches nothing.
     std::vector<PhotoRecord> photosByHash(const QString& contentHash) const;
     // Returns the new id (and sets record.id).
     qint64 insertPhoto(PhotoRecord& record);

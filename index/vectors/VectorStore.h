@@ -9,8 +9,9 @@
 // approximate index whose recall@10 against exact is >= 0.98 (measured by
 // bench_search, docs/BENCHMARKS.md).
 //
-// Thread-safe: searches run concurrently with each other; add/remove/save
-// take an exclusive lock.
+// Thread-safe: searches run concurrently with each other; add/remove/clear/
+// load take an exclusive lock. save() takes a shared lock (searches go on
+// while a large file is written) and saves are serialised among themselves.
 
 #include <QString>
 
@@ -68,6 +69,15 @@ public:
     // format version, model id, dimension and `generation`. Throws
     // VectorStoreError naming the file when it cannot be written.
     void save(qint64 generation) const;
+
+    // For tests and benchmarks: the size past which add() switches to the
+    // approximate index (default kApproximateThreshold), and the number of
+    // IVF lists probed per query (0 = the measured default for the size).
+    void setApproximateThreshold(qint64 threshold);
+    void setProbes(int probes);
+    // E.g. "exact (flat IP), 1200 vectors" or "IVF-Flat nlist=2048
+    // nprobe=64, 1000000 vectors"; for logs, `stats` and benchmarks.
+    QString describe() const;
 
 private:
     struct Impl;

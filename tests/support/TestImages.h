@@ -36,6 +36,12 @@ struct ExifFields {
 bool writeJpegWithExif(const QImage& image, const QString& path, const ExifFields& exif,
                        QString* error = nullptr);
 
+// A HEIF (HEVC), or with `avif` an AVIF, carrying these EXIF fields in an
+// Exif item. The orientation tag is written as is, but HEIF readers take the
+// orientation from the container (irot/imir), which this does not write.
+bool writeHeifWithExif(const QImage& image, const QString& path, const ExifFields& exif, bool avif = false,
+                       QString* error = nullptr);
+
 // A valid PNG signature and IHDR claiming width × height (8-bit RGB) followed
 // by a tiny IDAT: decoders that trust the header would allocate
 // width × height × 3 bytes.

@@ -1,0 +1,23 @@
+#pragma once
+// HEIF/HEIC and AVIF decoding with libheif (Qt 6.4 reads neither).
+
+#include <QByteArray>
+#include <QImage>
+#include <QSize>
+#include <QString>
+
+namespace photosearch {
+
+// Decodes the primary image of a HEIF or AVIF file held in memory, with the
+// file's rotation/mirroring (irot/imir) and cropping applied, as
+// Format_RGB888 (alpha dropped; HDR reduced to 8 bits). The size is checked
+// against maxPixels from the container, before anything is decoded.
+// `name` only names the file in errors. Throws ImageError (see
+// ImagePreprocessor.h) for anything that cannot be decoded.
+QImage decodeHeif(const QByteArray& bytes, const QString& name, qint64 maxPixels);
+
+// Whether this libheif can decode HEVC-coded HEIF / AV1-coded AVIF.
+bool heifDecoderAvailable();
+bool avifDecoderAvailable();
+
+} // namespace photosearch

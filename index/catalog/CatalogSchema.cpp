@@ -1,0 +1,202 @@
+#include "CatalogSchema.h"
+
+#include "Catalog.h"
+#include "SqliteConnection.h"
+
+#include <QByteArray>
+
+namespace photosearch {
+
+namespace {
+
+// Version 1. Frozen once released: a later change is a new step, never an
+// edit here (tests/index/test_catalog.cpp keeps a copy to prove old files
+// still open).
+//
+// photos.taken_at is the wall clock as written in the photo,
+// 'yyyy-MM-ddTHH:mm:ss' (text, so it sorts); NULL when unknown.
+// embeddings.content_hash is the hash of the file the vector was computed
+// from: the vector is valid only while it equals photos.content_hash.
+// embeddings.vector is dim float32 values, little-endian.
+// AUTOINCREMENT: a photo id is also its id in every FAISS file, so an id is
+// never handed out twice.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE photos (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL DEFAULT 0,
+    mtime_ms INTEGER NOT NULL DEFAULT 0,
+    content_hash TEXT NOT NULL DEFAULT '',
+    width INTEGER NOT NULL DEFAULT 0,
+    height INTEGER NOT NULL DEFAULT 0,
+    format TEXT NOT NULL DEFAULT '',
+    taken_at TEXT,
+    camera TEXT NOT NULL DEFAULT '',
+    lens TEXT NOT NULL DEFAULT '',
+    has_gps INTEGER NOT NULL DEFAULT 0,
+    latitude REAL NOT NULL DEFAULT 0,
+    longitude REAL NOT NULL DEFAULT 0,
+    status INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX photos_content_hash ON photos(content_hash);
+
+CREATE TABLE embeddings (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (photo_id, model_id)
+);
+CREATE INDEX embeddings_model ON embeddings(model_id, photo_id);
+
+CREATE TABLE model_generations (
+    model_id TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE photo_tags (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    score REAL NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (photo_id, tag_id)
+);
+CREATE INDEX photo_tags_tag ON photo_tags(tag_id);
+
+CREATE TABLE albums (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE album_photos (
+    album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (album_id, photo_id)
+);
+CREATE INDEX album_photos_photo ON album_photos(photo_id);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql";
+
+void applyVersion1(const SqliteConnection& connection)
+{
+    connection.exec(kVersion1);
+}
+
+bool hasTable(const SqliteConnection& connection, const char* name)
+{
+    Statement s = connection.statement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    s.bind(1, QString::fromLatin1(name));
+    return s.next() && s.int64(0) > 0;
+}
+
+// Tables other than SQLite's own: in a version-0 file they mean the file
+// belongs to some other program.
+bool hasForeignTables(const SqliteConnection& connection)
+{
+    Statement s = connection.statement("SELECT count(*) FROM sqlite_master WHERE substr(name, 1, 7) <> 'sqlite_'");
+    return s.next() && s.int64(0) > 0;
+}
+
+void writeVersion(const SqliteConnection& connection, int version, int minReader)
+{
+    connection.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    const char* upsert = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+    connection.statement(upsert).bind(1, QStringLiteral("schema_version")).bind(2, QString::number(version)).run();
+    connection.statement(upsert)
+        .bind(1, QStringLiteral("min_reader_version"))
+        .bind(2, QString::number(minReader))
+        .run();
+    // A pragma takes no parameters; the value is our own integer.
+    connection.exec((QByteArray("PRAGMA user_version = ") + QByteArray::number(version)).constData());
+}
+
+} // namespace
+
+const std::vector<SchemaStep>& catalogSchemaSteps()
+{
+    static const std::vector<SchemaStep> steps = {
+        {1, 1, &applyVersion1},
+    };
+    return steps;
+}
+
+int catalogSchemaVersion(const SqliteConnection& connection)
+{
+    Statement s = connection.statement("PRAGMA user_version");
+    return s.next() ? int(s.int64(0)) : 0;
+}
+
+int catalogMinReaderVersion(const SqliteConnection& connection)
+{
+    if (!hasTable(connection, "meta"))
+        return 0;
+    Statement s = connection.statement("SELECT value FROM meta WHERE key = 'min_reader_version'");
+    return s.next() ? s.text(0).toInt() : 0;
+}
+
+void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<SchemaStep>& steps)
+{
+    const QString& file = connection.filePath();
+    const int target = steps.empty() ? 0 : steps.back().toVersion;
+    for (;;) {
+        const int version = catalogSchemaVersion(connection);
+        if (version > target) {
+            int minReader = catalogMinReaderVersion(connection);
+            if (minReader <= 0)
+                minReader = version; // no promise recorded: assume only its own version reads it
+            if (minReader > target) {
+                throw CatalogError(QStringLiteral("%1 was written by a newer version of PhotoSearch (catalog schema "
+                                                  "%2); update PhotoSearch to open it.")
+                                       .arg(file, QString::number(version))
+                                       .toStdString());
+            }
+            return;
+        }
+        if (version == target)
+            return;
+        if (version < 0 || (version == 0 && hasForeignTables(connection))) {
+            throw CatalogError(QStringLiteral("%1 is an SQLite database but not a PhotoSearch catalog; move it away "
+                                              "or choose another library.")
+                                   .arg(file)
+                                   .toStdString());
+        }
+
+        connection.exec("BEGIN IMMEDIATE");
+        try {
+            // Another process may have run this step while we waited for the lock.
+            if (catalogSchemaVersion(connection) == version) {
+                const SchemaStep& step = steps[size_t(version)];
+                Q_ASSERT(step.toVersion == version + 1);
+                step.apply(connection);
+                writeVersion(connection, step.toVersion, step.minReader);
+            }
+            connection.exec("COMMIT");
+        } catch (const CatalogError& e) {
+            connection.rollbackQuietly();
+            const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
+            throw CatalogError(QStringLiteral("%1 could not be upgraded from catalog schema %2 to %3 and was left "
+                                              "unchanged; free some disk space or check its permissions and try "
+                                              "again. (%4)")
+                                   .arg(file, QString::number(version), QString::number(version + 1),
+                                        sqlite ? sqlite->detail() : QString::fromUtf8(e.what()))
+                                   .toStdString());
+        } catch (...) {
+            connection.rollbackQuietly();
+            throw;
+        }
+    }
+}
+
+} // namespace photosearch

@@ -1,0 +1,602 @@
+#include "VectorStore.h"
+
+#include "VectorFile.h"
+
+#include <QFile>
+#include <QSaveFile>
+#include <QtEndian>
+
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexIVFFlat.h>
+#include <faiss/impl/FaissException.h>
+#include <faiss/impl/IDSelector.h>
+#include <faiss/impl/io.h>
+#include <faiss/index_io.h>
+#include <faiss/invlists/InvertedLists.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+// Threads: nothing here touches OpenMP's global settings. FAISS parallelises
+// a search across queries, and we always search one query, so a search runs
+// on the caller's thread (the UI/search pool decides the concurrency).
+// Training and bulk adds use OpenMP's default team, which is what a rebuild
+// wants.
+
+namespace photosearch {
+
+using idx_t = faiss::Index::idx_t;
+namespace vf = vectorfile;
+
+// Exact search of one query over N vectors of 512 floats is memory bound:
+// on the reference machine its p99 passes ~10 ms near 50k vectors while IVF
+// stays near 1-3 ms with recall@10 >= 0.98 (docs/BENCHMARKS.md, "Search
+// (vector store)"). Below this, exact is also cheaper to keep up to date.
+const qint64 VectorStore::kApproximateThreshold = 50000;
+
+namespace {
+
+// IVF lists: ~2*sqrt(N), a power of two, with at least kMinPointsPerList
+// training points per list so k-means is not starved (FAISS warns below 39).
+constexpr qint64 kMinPointsPerList = 40;
+// k-means sees at most this many points per list: more barely moves the
+// centroids and costs time linearly (docs/BENCHMARKS.md).
+constexpr int kMaxTrainPointsPerList = 64;
+
+int desiredLists(qint64 n)
+{
+    const double target = 2.0 * std::sqrt(double(std::max<qint64>(n, 1)));
+    int lists = 1;
+    while (lists * 2 <= target * 1.41)
+        lists *= 2;
+    while (lists > 1 && lists * kMinPointsPerList > n)
+        lists /= 2;
+    return lists;
+}
+
+// Probing 1/16 of the lists keeps recall@10 >= 0.98 on the benchmark set at
+// every size measured; never fewer than 8 lists (small indexes).
+int defaultProbes(int lists) { return std::min(lists, std::max(8, lists / 16)); }
+
+// FAISS's flat index labels hits with row numbers; this maps them to photo
+// ids before asking the caller's filter.
+struct RowFilter : faiss::IDSelector {
+    const std::vector<qint64>& rowIds;
+    const std::function<bool(qint64)>& allowed;
+    RowFilter(const std::vector<qint64>& r, const std::function<bool(qint64)>& a)
+        : rowIds(r), allowed(a) {}
+    bool is_member(idx_t row) const override { return allowed(rowIds[size_t(row)]); }
+};
+
+struct IdFilter : faiss::IDSelector {
+    const std::function<bool(qint64)>& allowed;
+    explicit IdFilter(const std::function<bool(qint64)>& a) : allowed(a) {}
+    bool is_member(idx_t id) const override { return allowed(qint64(id)); }
+};
+
+// Streams FAISS's serialisation into the save file while hashing it; with
+// `file` null it only counts, so the header can carry the payload length.
+struct HashingWriter : faiss::IOWriter {
+    QSaveFile* file = nullptr;
+    vf::Hash64* hash = nullptr;
+    quint64 written = 0;
+    size_t operator()(const void* ptr, size_t size, size_t nitems) override
+    {
+        const size_t bytes = size * nitems;
+        written += bytes;
+        if (!file)
+            return nitems;
+        hash->update(ptr, bytes);
+        return file->write(static_cast<const char*>(ptr), qint64(bytes)) == qint64(bytes) ? nitems : 0;
+    }
+};
+
+struct MemoryReader : faiss::IOReader {
+    const uchar* p;
+    size_t left;
+    MemoryReader(const uchar* data, size_t size) : p(data), left(size) {}
+    size_t operator()(void* ptr, size_t size, size_t nitems) override
+    {
+        if (size == 0)
+            return nitems;
+        nitems = std::min(nitems, left / size);
+        std::memcpy(ptr, p, size * nitems);
+        p += size * nitems;
+        left -= size * nitems;
+        return nitems;
+    }
+};
+
+void releaseList(faiss::InvertedLists* lists, size_t list)
+{
+    if (auto* array = dynamic_cast<faiss::ArrayInvertedLists*>(lists)) {
+        std::vector<uint8_t>().swap(array->codes[list]);
+        std::vector<idx_t>().swap(array->ids[list]);
+    }
+}
+
+} // namespace
+
+struct VectorStore::Impl {
+    QString filePath;
+    QString modelId;
+    int dim;
+    qint64 threshold = kApproximateThreshold;
+    int probes = 0;
+
+    mutable std::shared_mutex mutex;
+    mutable std::mutex saveMutex;
+
+    // Exact: rows of `flat`, their ids, and the way back. Approximate: `ivf`
+    // holds ids itself (hash-table direct map, so removal is O(1) per id).
+    faiss::IndexFlatIP flat;
+    std::vector<qint64> rowIds;
+    std::unordered_map<qint64, idx_t> rowOf;
+    std::unique_ptr<faiss::IndexIVFFlat> ivf;
+
+    Impl(const QString& f, const QString& m, int d) : filePath(f), modelId(m), dim(d), flat(d) {}
+
+    size_t rowBytes() const { return size_t(dim) * sizeof(float); }
+    qint64 size() const { return ivf ? qint64(ivf->ntotal) : qint64(flat.ntotal); }
+    int nprobe() const
+    {
+        const int lists = int(ivf->nlist);
+        return std::min(lists, probes > 0 ? probes : defaultProbes(lists));
+    }
+
+    void resetExact()
+    {
+        flat.reset();
+        std::vector<uint8_t>().swap(flat.codes);
+        std::vector<qint64>().swap(rowIds);
+        std::unordered_map<qint64, idx_t>().swap(rowOf);
+    }
+
+    void clear()
+    {
+        resetExact();
+        ivf.reset();
+    }
+
+    void addExact(const qint64* ids, const float* x, size_t n)
+    {
+        // No reserve(): an exact reserve per batch would reallocate on every
+        // batch; insert() grows geometrically.
+        for (size_t i = 0; i < n; ++i) {
+            const auto* bytes = reinterpret_cast<const uint8_t*>(x + i * size_t(dim));
+            auto it = rowOf.find(ids[i]);
+            if (it != rowOf.end()) {
+                std::memcpy(flat.codes.data() + size_t(it->second) * rowBytes(), bytes, rowBytes());
+                continue;
+            }
+            flat.codes.insert(flat.codes.end(), bytes, bytes + rowBytes());
+            rowOf.emplace(ids[i], flat.ntotal);
+            rowIds.push_back(ids[i]);
+            ++flat.ntotal;
+        }
+    }
+
+    void removeExact(qint64 id)
+    {
+        auto it = rowOf.find(id);
+        if (it == rowOf.end())
+            return;
+        const idx_t row = it->second, last = flat.ntotal - 1;
+        rowOf.erase(it);
+        if (row != last) { // move the last row into the hole
+            std::memcpy(flat.codes.data() + size_t(row) * rowBytes(),
+                        flat.codes.data() + size_t(last) * rowBytes(), rowBytes());
+            rowIds[size_t(row)] = rowIds[size_t(last)];
+            rowOf[rowIds[size_t(row)]] = row;
+        }
+        rowIds.pop_back();
+        flat.codes.resize(size_t(last) * rowBytes());
+        flat.ntotal = last;
+    }
+
+    // An IVF index trained on `train` (n rows) with `lists` lists, empty.
+    std::unique_ptr<faiss::IndexIVFFlat> newIvf(const float* train, size_t n, int lists) const
+    {
+        auto quantizer = new faiss::IndexFlatIP(dim);
+        auto index = std::make_unique<faiss::IndexIVFFlat>(quantizer, dim, size_t(lists),
+                                                           faiss::METRIC_INNER_PRODUCT);
+        index->own_fields = true;
+        index->cp.max_points_per_centroid = kMaxTrainPointsPerList;
+        index->train(idx_t(n), train);
+        index->set_direct_map_type(faiss::DirectMap::Hashtable);
+        return index;
+    }
+
+    // Moves every vector out of `ivf` list by list, freeing each list as it
+    // goes, so converting never holds two full copies.
+    template <typename Sink> void drainIvf(Sink sink)
+    {
+        faiss::InvertedLists* lists = ivf->invlists;
+        for (size_t l = 0; l < lists->nlist; ++l) {
+            const size_t n = lists->list_size(l);
+            if (n > 0)
+                sink(reinterpret_cast<const float*>(lists->get_codes(l)), lists->get_ids(l), n);
+            releaseList(lists, l);
+        }
+        ivf.reset();
+    }
+
+    void switchToIvf()
+    {
+        const size_t n = size_t(flat.ntotal);
+        auto index = newIvf(flat.get_xb(), n, desiredLists(qint64(n)));
+        std::vector<idx_t> ids(rowIds.begin(), rowIds.end());
+        index->add_with_ids(idx_t(n), flat.get_xb(), ids.data());
+        resetExact();
+        ivf = std::move(index);
+    }
+
+    // Retrains once the library has grown enough that the lists trained for
+    // a smaller one make every probe scan too much.
+    void retrainIvf()
+    {
+        const qint64 n = size();
+        const int lists = desiredLists(n);
+        // Training sample: every step-th stored vector.
+        const size_t want = std::min<size_t>(size_t(n), size_t(lists) * kMaxTrainPointsPerList);
+        const size_t step = std::max<size_t>(1, size_t(n) / want);
+        std::vector<float> sample;
+        sample.reserve(want * size_t(dim));
+        size_t seen = 0;
+        for (size_t l = 0; l < ivf->nlist && sample.size() < want * size_t(dim); ++l) {
+            const auto* x = reinterpret_cast<const float*>(ivf->invlists->get_codes(l));
+            for (size_t i = 0; i < ivf->invlists->list_size(l); ++i, ++seen)
+                if (seen % step == 0 && sample.size() < want * size_t(dim))
+                    sample.insert(sample.end(), x + i * size_t(dim), x + (i + 1) * size_t(dim));
+        }
+        auto index = newIvf(sample.data(), sample.size() / size_t(dim), lists);
+        std::vector<float>().swap(sample);
+        drainIvf([&](const float* x, const idx_t* ids, size_t count) {
+            index->add_with_ids(idx_t(count), x, ids);
+        });
+        ivf = std::move(index);
+    }
+
+    void switchToExact()
+    {
+        flat.codes.reserve(size_t(size()) * rowBytes());
+        drainIvf([&](const float* x, const idx_t* ids, size_t count) {
+            for (size_t i = 0; i < count; ++i) {
+                const qint64 id = ids[i];
+                addExact(&id, x + i * size_t(dim), 1);
+            }
+        });
+    }
+
+    std::vector<VectorHit> searchExact(const float* q, int k,
+                                       const std::function<bool(qint64)>& allowed) const
+    {
+        std::vector<float> scores(static_cast<size_t>(k));
+        std::vector<idx_t> rows(static_cast<size_t>(k));
+        RowFilter filter(rowIds, allowed);
+        faiss::SearchParameters params;
+        params.sel = allowed ? &filter : nullptr;
+        flat.search(1, q, k, scores.data(), rows.data(), &params);
+        std::vector<VectorHit> hits;
+        for (int i = 0; i < k && rows[size_t(i)] >= 0; ++i)
+            hits.push_back({rowIds[size_t(rows[size_t(i)])], scores[size_t(i)]});
+        return hits;
+    }
+
+    std::vector<VectorHit> searchIvf(const float* q, int k,
+                                     const std::function<bool(qint64)>& allowed) const
+    {
+        std::vector<float> scores(static_cast<size_t>(k));
+        std::vector<idx_t> ids(static_cast<size_t>(k));
+        IdFilter filter(allowed);
+        faiss::SearchParametersIVF params;
+        params.sel = allowed ? &filter : nullptr;
+        params.nprobe = size_t(nprobe());
+        std::vector<VectorHit> hits;
+        for (;;) {
+            ivf->search(1, q, k, scores.data(), ids.data(), &params);
+            hits.clear();
+            for (int i = 0; i < k && ids[size_t(i)] >= 0; ++i)
+                hits.push_back({qint64(ids[size_t(i)]), scores[size_t(i)]});
+            // A selective filter can leave the probed lists short of k
+            // allowed hits; widen until every list has been scanned, which
+            // is an exact scan of the allowed subset.
+            if (int(hits.size()) == k || params.nprobe >= ivf->nlist)
+                return hits;
+            params.nprobe = std::min(ivf->nlist, params.nprobe * 8);
+        }
+    }
+
+    // Restores the index from a mapped file; false with `why` on any fault.
+    bool restore(const uchar* data, size_t size, qint64 generation, QString* why);
+};
+
+VectorStore::VectorStore(const QString& filePath, const QString& modelId, int dimension)
+    : d_(std::make_unique<Impl>(filePath, modelId, dimension))
+{
+    if (dimension <= 0)
+        throw VectorStoreError("VectorStore: dimension must be positive for " + filePath.toStdString());
+}
+
+VectorStore::~VectorStore() = default;
+
+const QString& VectorStore::filePath() const { return d_->filePath; }
+const QString& VectorStore::modelId() const { return d_->modelId; }
+int VectorStore::dimension() const { return d_->dim; }
+
+void VectorStore::setApproximateThreshold(qint64 threshold)
+{
+    std::unique_lock lock(d_->mutex);
+    d_->threshold = std::max<qint64>(threshold, 1);
+}
+
+void VectorStore::setProbes(int probes)
+{
+    std::unique_lock lock(d_->mutex);
+    d_->probes = std::max(probes, 0);
+}
+
+QString VectorStore::describe() const
+{
+    std::shared_lock lock(d_->mutex);
+    if (!d_->ivf)
+        return QStringLiteral("exact (flat IP), %1 vectors").arg(d_->size());
+    return QStringLiteral("IVF-Flat nlist=%1 nprobe=%2, %3 vectors")
+        .arg(d_->ivf->nlist)
+        .arg(d_->nprobe())
+        .arg(d_->size());
+}
+
+qint64 VectorStore::size() const
+{
+    std::shared_lock lock(d_->mutex);
+    return d_->size();
+}
+
+bool VectorStore::isApproximate() const
+{
+    std::shared_lock lock(d_->mutex);
+    return bool(d_->ivf);
+}
+
+void VectorStore::clear()
+{
+    std::unique_lock lock(d_->mutex);
+    d_->clear();
+}
+
+void VectorStore::add(const std::vector<qint64>& ids, const std::vector<float>& vectors)
+{
+    if (vectors.size() != ids.size() * size_t(d_->dim))
+        throw VectorStoreError(QStringLiteral("VectorStore::add: %1 ids but %2 floats (dimension %3) for %4")
+                                   .arg(ids.size()).arg(vectors.size()).arg(d_->dim).arg(d_->filePath)
+                                   .toStdString());
+    if (ids.empty())
+        return;
+    std::unique_lock lock(d_->mutex);
+    Impl& d = *d_;
+    try {
+        if (!d.ivf) {
+            d.addExact(ids.data(), vectors.data(), ids.size());
+            if (d.size() > d.threshold)
+                d.switchToIvf();
+            return;
+        }
+        // Replace = remove then add. Repeats inside the batch keep the last.
+        std::unordered_map<qint64, size_t> last;
+        last.reserve(ids.size());
+        for (size_t i = 0; i < ids.size(); ++i)
+            last[ids[i]] = i;
+        std::vector<idx_t> keys(ids.begin(), ids.end());
+        faiss::IDSelectorArray present(keys.size(), keys.data());
+        d.ivf->remove_ids(present);
+        if (last.size() == ids.size()) {
+            d.ivf->add_with_ids(idx_t(ids.size()), vectors.data(), keys.data());
+        } else {
+            for (size_t i = 0; i < ids.size(); ++i)
+                if (last[ids[i]] == i)
+                    d.ivf->add_with_ids(1, vectors.data() + i * size_t(d.dim), &keys[i]);
+        }
+        if (desiredLists(d.size()) >= 2 * int(d.ivf->nlist))
+            d.retrainIvf();
+    } catch (const faiss::FaissException& e) {
+        throw VectorStoreError("VectorStore::add on " + d.filePath.toStdString() + ": " + e.what());
+    }
+}
+
+void VectorStore::remove(const std::vector<qint64>& ids)
+{
+    std::unique_lock lock(d_->mutex);
+    Impl& d = *d_;
+    if (!d.ivf) {
+        for (qint64 id : ids)
+            d.removeExact(id);
+        return;
+    }
+    try {
+        std::vector<idx_t> keys(ids.begin(), ids.end());
+        d.ivf->remove_ids(faiss::IDSelectorArray(keys.size(), keys.data()));
+        // Hysteresis: a library hovering around the threshold must not flip
+        // between the two indexes on every batch.
+        if (d.size() < d.threshold / 2)
+            d.switchToExact();
+    } catch (const faiss::FaissException& e) {
+        throw VectorStoreError("VectorStore::remove on " + d.filePath.toStdString() + ": " + e.what());
+    }
+}
+
+std::vector<VectorHit> VectorStore::search(const float* query, int k,
+                                           const std::function<bool(qint64)>& allowed) const
+{
+    std::shared_lock lock(d_->mutex);
+    k = int(std::min<qint64>(k, d_->size()));
+    if (k <= 0 || !query)
+        return {};
+    try {
+        return d_->ivf ? d_->searchIvf(query, k, allowed) : d_->searchExact(query, k, allowed);
+    } catch (const faiss::FaissException& e) {
+        throw VectorStoreError("VectorStore::search on " + d_->filePath.toStdString() + ": " + e.what());
+    }
+}
+
+void VectorStore::save(qint64 generation) const
+{
+    std::lock_guard saving(d_->saveMutex);
+    std::shared_lock lock(d_->mutex);
+    const Impl& d = *d_;
+    const faiss::Index* index = d.ivf ? static_cast<const faiss::Index*>(d.ivf.get()) : &d.flat;
+    const auto fail = [&](const QString& what) {
+        return VectorStoreError(QStringLiteral("cannot write %1: %2").arg(d.filePath, what).toStdString());
+    };
+    try {
+        vf::Header h;
+        h.kind = d.ivf ? vf::Kind::IvfFlat : vf::Kind::Exact;
+        h.modelId = d.modelId.toUtf8();
+        h.dimension = quint32(d.dim);
+        h.generation = generation;
+        h.count = d.size();
+        HashingWriter counter;
+        faiss::write_index(index, &counter);
+        const quint64 idBytes = d.ivf ? 0 : quint64(d.rowIds.size() * sizeof(qint64));
+        h.payloadBytes = counter.written + idBytes;
+
+        QSaveFile file(d.filePath);
+        if (!file.open(QIODevice::WriteOnly))
+            throw fail(file.errorString());
+        vf::Hash64 hash;
+        const QByteArray header = vf::encodeHeader(h);
+        HashingWriter writer;
+        writer.file = &file;
+        writer.hash = &hash;
+        writer(header.constData(), 1, size_t(header.size()));
+        faiss::write_index(index, &writer);
+        static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "ids and FAISS bytes are written in host order");
+        if (idBytes)
+            writer(d.rowIds.data(), sizeof(qint64), d.rowIds.size());
+        const quint64 sum = qToLittleEndian(hash.value());
+        if (writer.written != header.size() + h.payloadBytes
+            || file.write(reinterpret_cast<const char*>(&sum), sizeof sum) != sizeof sum)
+            throw fail(file.errorString());
+        // QSaveFile::commit() flushes, fsyncs and renames over the old file.
+        if (!file.commit())
+            throw fail(file.errorString());
+    } catch (const faiss::FaissException& e) {
+        throw fail(QString::fromUtf8(e.what()));
+    }
+}
+
+bool VectorStore::load(qint64 generation, QString* why)
+{
+    std::unique_lock lock(d_->mutex);
+    d_->clear();
+    QString reason;
+    QFile file(d_->filePath);
+    bool ok = false;
+    if (!file.exists()) {
+        reason = QStringLiteral("no file");
+    } else if (!file.open(QIODevice::ReadOnly)) {
+        reason = file.errorString();
+    } else if (file.size() == 0) {
+        reason = QStringLiteral("truncated (empty file)");
+    } else if (uchar* data = file.map(0, file.size())) {
+        ok = d_->restore(data, size_t(file.size()), generation, &reason);
+        file.unmap(data);
+    } else {
+        reason = file.errorString();
+    }
+    if (!ok) {
+        d_->clear();
+        if (why)
+            *why = QStringLiteral("%1: %2").arg(d_->filePath, reason);
+    }
+    return ok;
+}
+
+bool VectorStore::Impl::restore(const uchar* data, size_t size, qint64 generation, QString* why)
+{
+    vf::Header h;
+    size_t headerBytes = 0;
+    switch (vf::parseHeader(data, size, &h, &headerBytes)) {
+    case vf::ParseResult::Truncated: *why = QStringLiteral("truncated header"); return false;
+    case vf::ParseResult::BadMagic: *why = QStringLiteral("not a PhotoSearch vector file"); return false;
+    case vf::ParseResult::Ok: break;
+    }
+    if (h.version > vf::kFormatVersion || h.version == 0) {
+        *why = QStringLiteral("format version %1 is newer than this build reads (%2)")
+                   .arg(h.version).arg(vf::kFormatVersion);
+        return false;
+    }
+    if (h.modelId != modelId.toUtf8()) {
+        *why = QStringLiteral("vectors of model %1, not %2").arg(QString::fromUtf8(h.modelId), modelId);
+        return false;
+    }
+    if (h.dimension != quint32(dim)) {
+        *why = QStringLiteral("dimension %1, not %2").arg(h.dimension).arg(dim);
+        return false;
+    }
+    if (h.generation != generation) {
+        *why = QStringLiteral("reflects catalog generation %1, not %2").arg(h.generation).arg(generation);
+        return false;
+    }
+    if (h.count < 0 || h.payloadBytes > size || size - headerBytes != h.payloadBytes + sizeof(quint64)) {
+        *why = QStringLiteral("truncated or oversized (%1 bytes)").arg(size);
+        return false;
+    }
+    vf::Hash64 hash;
+    hash.update(data, size - sizeof(quint64));
+    if (hash.value() != qFromLittleEndian<quint64>(data + size - sizeof(quint64))) {
+        *why = QStringLiteral("checksum mismatch (corrupted file)");
+        return false;
+    }
+    if (h.kind != vf::Kind::Exact && h.kind != vf::Kind::IvfFlat) {
+        *why = QStringLiteral("unknown index kind %1").arg(quint32(h.kind));
+        return false;
+    }
+    try {
+        MemoryReader reader(data + headerBytes, size_t(h.payloadBytes));
+        std::unique_ptr<faiss::Index> index(faiss::read_index(&reader));
+        if (index->d != dim || index->ntotal != h.count
+            || index->metric_type != faiss::METRIC_INNER_PRODUCT) {
+            *why = QStringLiteral("index contents disagree with the header");
+            return false;
+        }
+        if (h.kind == vf::Kind::IvfFlat) {
+            auto* read = dynamic_cast<faiss::IndexIVFFlat*>(index.get());
+            if (!read || reader.left != 0) {
+                *why = QStringLiteral("payload is not an IVF-Flat index");
+                return false;
+            }
+            index.release();
+            ivf.reset(read);
+            ivf->set_direct_map_type(faiss::DirectMap::Hashtable);
+            return true;
+        }
+        auto* read = dynamic_cast<faiss::IndexFlatIP*>(index.get());
+        if (!read || reader.left != size_t(h.count) * sizeof(qint64)) {
+            *why = QStringLiteral("payload is not a flat index with its ids");
+            return false;
+        }
+        rowIds.resize(size_t(h.count));
+        std::memcpy(rowIds.data(), reader.p, reader.left);
+        rowOf.reserve(rowIds.size());
+        for (size_t i = 0; i < rowIds.size(); ++i)
+            if (!rowOf.emplace(rowIds[i], idx_t(i)).second) {
+                *why = QStringLiteral("id %1 stored twice").arg(rowIds[i]);
+                return false;
+            }
+        std::swap(flat.codes, read->codes);
+        flat.ntotal = read->ntotal;
+        return true;
+    } catch (const faiss::FaissException& e) {
+        *why = QStringLiteral("FAISS could not read the index: %1").arg(QString::fromUtf8(e.what()));
+    } catch (const std::exception& e) { // e.g. bad_alloc on a hostile length
+        *why = QStringLiteral("could not read the index: %1").arg(QString::fromUtf8(e.what()));
+    }
+    return false;
+}
+
+} // namespace photosearch
