@@ -1,0 +1,187 @@
+// The library commands of photosearch-cli (DESIGN.md "Command line"): index,
+// search, similar and stats with their filters, as a user or a script runs
+// them — JSON on stdout, one-line errors, exit codes.
+
+#include "GeneratedLibrary.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+
+    QList<QJsonObject> lines() const
+    {
+        QList<QJsonObject> objects;
+        for (const QByteArray& line : out.split('\n'))
+            if (!line.isEmpty())
+                objects << QJsonDocument::fromJson(line).object();
+        return objects;
+    }
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(PHOTOSEARCH_CLI), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+} // namespace
+
+class TestCliLibrary : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir temp_;
+    QString model_;
+    QString library_;
+    photosearch::testlib::GeneratedLibrary photos_;
+
+    QStringList lib(QStringList args) const
+    {
+        args.insert(1, QStringLiteral("--library"));
+        args.insert(2, library_);
+        return args;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        model_ = photosearch::testlib::tinyClipDir();
+        if (model_.isEmpty())
+            QSKIP("needs ../shared/fixtures/tiny-clip (not present when CMake was configured)");
+        library_ = temp_.filePath(QStringLiteral("library"));
+        photos_ = photosearch::testlib::generateLibrary(temp_.filePath(QStringLiteral("photos")), 20);
+    }
+
+    void cleanupTestCase() { photosearch::testlib::removeTree(temp_.path()); }
+
+    void indexPrintsTheSummary()
+    {
+        const Run r = runCli(lib({QStringLiteral("index"), QStringLiteral("--model"), model_, photos_.root}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QJsonObject> lines = r.lines();
+        QCOMPARE(lines.size(), 1);
+        const QJsonObject s = lines.first();
+        for (const char* key : {"scanned", "added", "updated", "removed", "failed", "seconds"})
+            QVERIFY2(s.contains(QLatin1String(key)), key);
+        QCOMPARE(s.value(QStringLiteral("added")).toInt() + s.value(QStringLiteral("failed")).toInt(),
+                 s.value(QStringLiteral("scanned")).toInt());
+        QVERIFY(s.value(QStringLiteral("added")).toInt() >= photos_.good.size());
+        QVERIFY(r.err.contains("indexing"));
+    }
+
+    void searchUsesTheLibrarysModel()
+    {
+        // No --model: the library remembers the one it was indexed with.
+        const Run r = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("5"),
+                                  QStringLiteral("a red car")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QJsonObject> hits = r.lines();
+        QCOMPARE(hits.size(), 5);
+        double previous = 2;
+        for (const QJsonObject& h : hits) {
+            QVERIFY(QFile::exists(h.value(QStringLiteral("path")).toString()));
+            const double score = h.value(QStringLiteral("score")).toDouble();
+            QVERIFY(score <= previous);
+            previous = score;
+        }
+    }
+
+    void similarRanksTheFileFirst()
+    {
+        for (const QString& path : {photos_.good.first(), photos_.good.last(), photos_.orientedPortrait}) {
+            const Run r = runCli(lib({QStringLiteral("similar"), QStringLiteral("-k"), QStringLiteral("3"), path}));
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(r.lines().first().value(QStringLiteral("path")).toString(), path);
+        }
+        const Run missing = runCli(lib({QStringLiteral("similar"), temp_.filePath(QStringLiteral("nope.jpg"))}));
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains("nope.jpg"));
+        QCOMPARE(missing.err.count('\n'), 1);
+    }
+
+    void filters()
+    {
+        const Run pngs = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("100"),
+                                     QStringLiteral("--format"), QStringLiteral("png"), QStringLiteral("x")}));
+        QVERIFY2(pngs.exitCode == 0, pngs.err.constData());
+        QVERIFY(!pngs.lines().isEmpty());
+        for (const QJsonObject& h : pngs.lines()) {
+            const QString path = h.value(QStringLiteral("path")).toString();
+            QVERIFY2(path.endsWith(QLatin1String(".png")) || path.endsWith(QLatin1String("png-named.jpg")), qPrintable(path));
+        }
+
+        const Run dated = runCli(lib({QStringLiteral("search"), QStringLiteral("--after"), QStringLiteral("2020-01-01"),
+                                      QStringLiteral("--before"), QStringLiteral("2024-01-01"), QStringLiteral("x")}));
+        QCOMPARE(dated.lines().size(), 2);
+
+        const Run folder = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("100"),
+                                       QStringLiteral("--folder"), photos_.root + QStringLiteral("/exif"),
+                                       QStringLiteral("x")}));
+        QCOMPARE(folder.lines().size(), 11);
+
+        const Run badDate = runCli(lib({QStringLiteral("search"), QStringLiteral("--after"), QStringLiteral("March"),
+                                        QStringLiteral("x")}));
+        QCOMPARE(badDate.exitCode, 2);
+        QVERIFY(badDate.err.contains("--after"));
+        const Run badFormat = runCli(lib({QStringLiteral("search"), QStringLiteral("--format"), QStringLiteral("psd"),
+                                          QStringLiteral("x")}));
+        QCOMPARE(badFormat.exitCode, 2);
+    }
+
+    void statsShowsFailuresWithReasons()
+    {
+        const Run r = runCli(lib({QStringLiteral("stats")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject s = r.lines().first();
+        QCOMPARE(s.value(QStringLiteral("indexed")).toInt() + s.value(QStringLiteral("failed")).toInt(),
+                 s.value(QStringLiteral("photos")).toInt());
+        const QJsonArray failures = s.value(QStringLiteral("failures")).toArray();
+        QVERIFY(failures.size() >= photos_.bad.size());
+        QStringList paths;
+        for (const QJsonValue& f : failures) {
+            QVERIFY(!f.toObject().value(QStringLiteral("error")).toString().isEmpty());
+            paths << f.toObject().value(QStringLiteral("path")).toString();
+        }
+        QVERIFY(paths.contains(photos_.root + QStringLiteral("/bad/huge.png")));
+        QVERIFY(s.value(QStringLiteral("formats")).toObject().value(QStringLiteral("jpeg")).toInt() > 0);
+    }
+
+    void usageErrors()
+    {
+        QCOMPARE(runCli(lib({QStringLiteral("index")})).exitCode, 2);
+        QCOMPARE(runCli(lib({QStringLiteral("search")})).exitCode, 2);
+        QCOMPARE(runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("0"), QStringLiteral("x")})).exitCode, 2);
+        // A fresh library has no model to fall back on.
+        const Run noModel = runCli({QStringLiteral("search"), QStringLiteral("--library"),
+                                    temp_.filePath(QStringLiteral("empty")), QStringLiteral("x")});
+        QCOMPARE(noModel.exitCode, 2);
+        QVERIFY(noModel.err.contains("--model"));
+        // A folder that does not exist: an error, and nothing removed.
+        const Run gone = runCli(lib({QStringLiteral("index"), temp_.filePath(QStringLiteral("no-such-folder"))}));
+        QCOMPARE(gone.exitCode, 1);
+        QVERIFY(gone.err.contains("no-such-folder"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliLibrary)
+#include "test_cli_library.moc"
