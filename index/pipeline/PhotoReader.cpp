@@ -4,7 +4,6 @@
 #include "PhotoMetadata.h"
 
 #include <QCryptographicHash>
-#include <QFile>
 #include <QFileInfo>
 
 #include <new>
@@ -14,33 +13,14 @@ namespace photosearch {
 PhotoFile readPhotoFile(const QString& path)
 {
     PhotoFile out;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (!QFileInfo::exists(path))
-            out.vanished = true;
-        out.error = QStringLiteral("The file cannot be read (%1).").arg(file.errorString());
-        return out;
-    }
-    const qint64 size = file.size();
-    if (size == 0) {
-        out.error = QStringLiteral("The file is empty.");
-        return out;
-    }
-    if (size > kMaxPhotoFileBytes) {
-        out.error = QStringLiteral("The file is %1 MB, larger than the %2 MB PhotoSearch reads.")
-                        .arg(size >> 20)
-                        .arg(kMaxPhotoFileBytes >> 20);
-        return out;
-    }
     try {
-        out.bytes = file.readAll();
+        out.bytes = ImagePreprocessor::readImageFile(path);
     } catch (const std::bad_alloc&) {
         out.error = QStringLiteral("There is not enough memory to read the file.");
         return out;
-    }
-    if (file.error() != QFileDevice::NoError) {
-        out.error = QStringLiteral("The file cannot be read (%1).").arg(file.errorString());
-        out.bytes.clear();
+    } catch (const ImageError& e) {
+        out.vanished = !QFileInfo::exists(path);
+        out.error = QString::fromUtf8(e.what());
         return out;
     }
     out.contentHash = contentHashOf(out.bytes);

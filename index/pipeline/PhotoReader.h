@@ -13,9 +13,6 @@ namespace photosearch {
 
 class ImagePreprocessor;
 
-// Files larger than this are refused before they are read.
-constexpr qint64 kMaxPhotoFileBytes = qint64(1) << 30;
-
 struct PhotoFile {
     QByteArray bytes;
     QString contentHash; // hex
@@ -23,6 +20,7 @@ struct PhotoFile {
     bool vanished = false; // deleted since the scan
 };
 
+// The whole file (ImagePreprocessor::readImageFile's size cap applies).
 PhotoFile readPhotoFile(const QString& path);
 
 QString contentHashOf(const QByteArray& bytes);
