@@ -11,7 +11,7 @@
 
 namespace photosearch {
 
-const int Catalog::kSchemaVersion = 1;
+const int Catalog::kSchemaVersion = 2;
 
 namespace {
 
@@ -385,6 +385,47 @@ qint64 Catalog::generation(const QString& modelId) const
     Statement s = d_->db.statement("SELECT generation FROM model_generations WHERE model_id = ?1");
     s.bind(1, modelId);
     return s.next() ? s.int64(0) : 0;
+}
+
+// --- text queries ---
+
+std::vector<float> Catalog::cachedTextEmbedding(const QString& modelId, const QString& text)
+{
+    std::vector<float> vector;
+    {
+        Statement s = d_->db.statement("SELECT dim, vector FROM query_embeddings WHERE model_id = ?1 AND text = ?2");
+        s.bind(1, modelId).bind(2, text);
+        if (!s.next() || !decodeVector(s, 0, 1, &vector))
+            return {};
+    }
+    d_->db.statement("UPDATE query_embeddings SET used_at = ?3 WHERE model_id = ?1 AND text = ?2")
+        .bind(1, modelId)
+        .bind(2, text)
+        .bind(3, QDateTime::currentMSecsSinceEpoch())
+        .run();
+    return vector;
+}
+
+void Catalog::cacheTextEmbedding(const QString& modelId, const QString& text, const std::vector<float>& vector)
+{
+    if (vector.empty() || text.size() > kMaxCachedQueryLength)
+        return;
+    const QByteArray bytes = encodeVector(vector);
+    WriteScope scope(d_->db);
+    Statement s = d_->db.statement(
+        "INSERT INTO query_embeddings(model_id, text, dim, vector, used_at) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(model_id, text) DO UPDATE SET dim = excluded.dim, vector = excluded.vector, "
+        "used_at = excluded.used_at");
+    s.bind(1, modelId).bind(2, text).bind(3, int(vector.size()));
+    s.bindBlob(4, bytes.constData(), int(bytes.size())).bind(5, QDateTime::currentMSecsSinceEpoch());
+    s.run();
+    d_->db
+        .statement("DELETE FROM query_embeddings WHERE model_id = ?1 AND rowid NOT IN "
+                   "(SELECT rowid FROM query_embeddings WHERE model_id = ?1 ORDER BY used_at DESC LIMIT ?2)")
+        .bind(1, modelId)
+        .bind(2, kMaxCachedQueries)
+        .run();
+    scope.commit();
 }
 
 // --- settings ---

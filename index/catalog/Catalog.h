@@ -91,6 +91,15 @@ public:
     // store records the generation it reflects.
     qint64 generation(const QString& modelId) const;
 
+    // --- text queries embedded before (schema 2) ---
+    // The most recently used kMaxCachedQueries per model are kept; longer
+    // texts than kMaxCachedQueryLength are not cached.
+    static constexpr int kMaxCachedQueries = 2000;
+    static constexpr int kMaxCachedQueryLength = 1000;
+    // Empty when the text was never cached for the model.
+    std::vector<float> cachedTextEmbedding(const QString& modelId, const QString& text);
+    void cacheTextEmbedding(const QString& modelId, const QString& text, const std::vector<float>& vector);
+
     // --- settings (small key/value strings) ---
     QString setting(const QString& key, const QString& fallback = {}) const;
     void setSetting(const QString& key, const QString& value);

@@ -93,6 +93,25 @@ void applyVersion1(const SqliteConnection& connection)
     connection.exec(kVersion1);
 }
 
+// Version 2: text queries embedded once per model, so that a repeated search
+// skips the text tower. Readers of version 1 ignore the table, hence a
+// minimum reader of 1. used_at (ms since the epoch) picks what to evict.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE query_embeddings (
+    model_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    used_at INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (model_id, text)
+);
+)sql";
+
+void applyVersion2(const SqliteConnection& connection)
+{
+    connection.exec(kVersion2);
+}
+
 bool hasTable(const SqliteConnection& connection, const char* name)
 {
     Statement s = connection.statement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
@@ -128,6 +147,7 @@ const std::vector<SchemaStep>& catalogSchemaSteps()
 {
     static const std::vector<SchemaStep> steps = {
         {1, 1, &applyVersion1},
+        {2, 1, &applyVersion2},
     };
     return steps;
 }

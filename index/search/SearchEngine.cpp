@@ -38,10 +38,17 @@ std::vector<float> SearchEngine::textEmbedding(const QString& text)
 {
     if (const std::vector<float>* cached = textCache_.object(text))
         return *cached;
-    torch::NoGradGuard noGrad;
-    auto v = std::make_unique<std::vector<float>>(toVector(ClipEncoder::normalized(encoder_.embedTexts({text}))[0]));
-    std::vector<float> result = *v;
-    textCache_.insert(text, v.release());
+    std::vector<float> result = catalog_.cachedTextEmbedding(modelId_, text);
+    if (int(result.size()) != store_->dimension()) {
+        torch::NoGradGuard noGrad;
+        result = toVector(ClipEncoder::normalized(encoder_.embedTexts({text}))[0]);
+        // A cache: a library that cannot be written still answers.
+        try {
+            catalog_.cacheTextEmbedding(modelId_, text, result);
+        } catch (const CatalogError&) {
+        }
+    }
+    textCache_.insert(text, new std::vector<float>(result));
     return result;
 }
 

@@ -40,7 +40,8 @@ public:
     // `query` must be unit length and of the model's dimension.
     std::vector<SearchHit> searchVector(const std::vector<float>& query, int k, const PhotoFilter& filter = {});
 
-    // The text's unit-length embedding; computed once per distinct text.
+    // The text's unit-length embedding; computed once per distinct text and
+    // model, then kept in memory and in the catalog.
     std::vector<float> textEmbedding(const QString& text);
 
     const QString& rebuildReason() const { return rebuildReason_; }

@@ -722,16 +722,19 @@ void TestCatalog::newerButReadableSchemaOpens()
     {
         // A later version that only added something older builds can ignore.
         RawDb raw(catalogFile(tmp));
-        QVERIFY(raw.exec("CREATE TABLE faces (id INTEGER PRIMARY KEY);"
-                         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
-                         "PRAGMA user_version = 2;"));
+        QVERIFY(raw.exec(QStringLiteral("CREATE TABLE faces (id INTEGER PRIMARY KEY);"
+                                        "UPDATE meta SET value = '%1' WHERE key = 'schema_version';"
+                                        "PRAGMA user_version = %1;")
+                             .arg(Catalog::kSchemaVersion + 1)
+                             .toUtf8()
+                             .constData()));
     }
     {
         Catalog catalog(tmp.path());
         QCOMPARE(catalog.photos().size(), size_t(1));
     }
     RawDb raw(catalogFile(tmp));
-    QCOMPARE(raw.integer("PRAGMA user_version"), qint64(2)); // never moved back
+    QCOMPARE(raw.integer("PRAGMA user_version"), qint64(Catalog::kSchemaVersion + 1)); // never moved back
 }
 
 void TestCatalog::garbageFileIsAnError()
@@ -824,6 +827,16 @@ void TestCatalog::version1FileOpensUnchanged()
     // Ids continue after the highest one ever used.
     PhotoRecord next = makePhoto(QStringLiteral("/pictures/new.jpg"));
     QCOMPARE(catalog.insertPhoto(next), qint64(9));
+
+    // Upgraded step by step to the current schema: version 2's query cache works.
+    QVERIFY(catalog.cachedTextEmbedding(QStringLiteral("clip-b32"), QStringLiteral("beach")).empty());
+    catalog.cacheTextEmbedding(QStringLiteral("clip-b32"), QStringLiteral("beach"), {0.6f, 0.8f});
+    QCOMPARE(catalog.cachedTextEmbedding(QStringLiteral("clip-b32"), QStringLiteral("beach")),
+             (std::vector<float>{0.6f, 0.8f}));
+    QVERIFY(catalog.cachedTextEmbedding(QStringLiteral("other-model"), QStringLiteral("beach")).empty());
+    RawDb raw(catalogFile(tmp));
+    QCOMPARE(raw.integer("PRAGMA user_version"), qint64(2));
+    QCOMPARE(raw.integer("SELECT value FROM meta WHERE key = 'min_reader_version'"), qint64(1));
 }
 
 void TestCatalog::emptyVersion0FileIsUpgraded()

@@ -147,7 +147,14 @@ private Q_SLOTS:
             // And through the CLI's path: similar of a file ranks it first.
             QCOMPARE(engine.similarTo(photos_.good[i], 3).front().path, photos_.good[i]);
         }
-        QVERIFY(!engine.searchText(QStringLiteral("a dog on a beach"), 5).empty());
+        const QString query = QStringLiteral("a dog on a beach");
+        const std::vector<SearchHit> first = engine.searchText(query, 5);
+        QVERIFY(!first.empty());
+        // Embedded once: kept in the catalog for the next process too.
+        const std::vector<float> cached = catalog.cachedTextEmbedding(modelId_, query);
+        QCOMPARE(cached, engine.textEmbedding(query));
+        SearchEngine later(libraryDir_, *encoder_, modelId_);
+        QCOMPARE(later.searchText(query, 5).front().id, first.front().id);
     }
 
     void similarOfAFileOutsideTheLibrary()
