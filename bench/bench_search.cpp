@@ -13,6 +13,7 @@
 // usage: bench_search [--sizes 10000,100000,1000000] [--queries 1000]
 //                     [--exact-queries N] [--threads N] [--clusters 4096]
 //                     [--probes 8,16,32,64] [--dim 512]
+// (--probes 0 = the store's default for the size)
 
 #include "VectorStore.h"
 

@@ -58,9 +58,18 @@ int desiredLists(qint64 n)
     return lists;
 }
 
-// Probing 1/16 of the lists keeps recall@10 >= 0.98 on the benchmark set at
-// every size measured; never fewer than 8 lists (small indexes).
-int defaultProbes(int lists) { return std::min(lists, std::max(8, lists / 16)); }
+// Probe enough lists to cover ~kProbeVectors stored vectors (never fewer
+// than 8 lists): on the benchmark set that keeps recall@10 >= 0.98 at 50k,
+// 100k and 1M, where a fixed share of the lists does not (small libraries
+// have little cluster structure and need a large share; at 1M, 1/64 of the
+// lists already gives 0.9996). Cost per query stays near an exact scan of
+// kProbeVectors. docs/BENCHMARKS.md, "Search (vector store)".
+constexpr qint64 kProbeVectors = 16384;
+int defaultProbes(int lists, qint64 n)
+{
+    const qint64 probes = (kProbeVectors * lists + n - 1) / std::max<qint64>(n, 1);
+    return int(std::min<qint64>(lists, std::max<qint64>(8, probes)));
+}
 
 // FAISS's flat index labels hits with row numbers; this maps them to photo
 // ids before asking the caller's filter.
@@ -145,7 +154,7 @@ struct VectorStore::Impl {
     int nprobe() const
     {
         const int lists = int(ivf->nlist);
-        return std::min(lists, probes > 0 ? probes : defaultProbes(lists));
+        return std::min(lists, probes > 0 ? probes : defaultProbes(lists, size()));
     }
 
     void resetExact()
