@@ -22,11 +22,11 @@
 namespace photosearch::cli {
 namespace {
 
-std::atomic_bool interrupted{false};
+std::atomic_int interrupted{0}; // the signal that asked to stop, 0 = none
 
-extern "C" void onInterrupt(int)
+extern "C" void onInterrupt(int signal)
 {
-    interrupted = true;
+    interrupted = signal;
     // A second Ctrl+C ends the process at once: what was committed stays.
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
@@ -94,7 +94,7 @@ int indexCommand(const QStringList& args)
     if (!ok || options.batchSize < 0)
         throw UsageError("--batch needs a number >= 0");
 
-    const QString libraryDir = openLibraryDir(a);
+    const QString libraryDir = openLibraryDir(a, LibraryUse::Create);
     QString modelDir;
     {
         const Catalog catalog(libraryDir);
@@ -107,21 +107,15 @@ int indexCommand(const QStringList& args)
     const QString modelId = modelIdForDirectory(modelDir);
     std::fprintf(stderr, "Loaded %s (%s) on %s in %.2f s\n", qPrintable(modelDir), qPrintable(modelId),
                  clip::describe(compute).c_str(), double(timer.elapsed()) / 1000.0);
-    {
-        Catalog catalog(libraryDir);
-        catalog.setSetting(kModelDirSetting, modelDir);
-        catalog.setSetting(kModelIdSetting, modelId);
-    }
-
     IndexControl control;
-    interrupted = false;
+    interrupted = 0;
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     // Signal handlers may only set a flag; this thread turns it into a cancel.
     std::atomic_bool finished{false};
     std::thread watcher([&] {
         while (!finished) {
-            if (interrupted) {
+            if (interrupted != 0) {
                 control.cancel();
                 break;
             }
@@ -145,12 +139,28 @@ int indexCommand(const QStringList& args)
     const IndexSummary s = indexer.run(options, &control, std::ref(printer));
     if (::isatty(STDERR_FILENO))
         std::fputc('\n', stderr);
+    {
+        // `search` uses the model the library was last fully indexed with; an
+        // interrupted run with another model does not switch it.
+        Catalog catalog(libraryDir);
+        if (!s.cancelled || catalog.setting(kModelIdSetting).isEmpty()) {
+            catalog.setSetting(kModelDirSetting, modelDir);
+            catalog.setSetting(kModelIdSetting, modelId);
+        }
+    }
     for (const QString& root : s.missingRoots)
-        std::fprintf(stderr, "photosearch-cli: %s cannot be read; nothing under it was changed.\n", qPrintable(root));
+        std::fprintf(stderr, "photosearch-cli: %s cannot be read or is empty; nothing under it was changed.\n",
+                     qPrintable(root));
+    for (const QString& dir : s.unreadableFolders)
+        std::fprintf(stderr, "photosearch-cli: the folder %s cannot be read; nothing under it was changed.\n",
+                     qPrintable(dir));
 
     QJsonArray missing;
     for (const QString& root : s.missingRoots)
         missing.append(root);
+    QJsonArray unreadable;
+    for (const QString& dir : s.unreadableFolders)
+        unreadable.append(dir);
     printJsonLine(QJsonObject{
         {QStringLiteral("scanned"), s.scanned},
         {QStringLiteral("added"), s.added},
@@ -163,10 +173,11 @@ int indexCommand(const QStringList& args)
         {QStringLiteral("cancelled"), s.cancelled},
         {QStringLiteral("encoderSeconds"), s.encoderSeconds},
         {QStringLiteral("missingRoots"), missing},
+        {QStringLiteral("unreadableFolders"), unreadable},
     });
     if (s.cancelled) {
         std::fprintf(stderr, "photosearch-cli: indexing was interrupted; run the same command again to finish.\n");
-        return 130;
+        return 128 + (interrupted != 0 ? interrupted.load() : SIGINT);
     }
     if (s.missingRoots.size() == options.roots.size())
         return 1;

@@ -21,9 +21,14 @@ QStringList filterValueOptions()
     return {QStringLiteral("after"), QStringLiteral("before"), QStringLiteral("folder"), QStringLiteral("format")};
 }
 
-QString openLibraryDir(const CliArgs& args)
+QString openLibraryDir(const CliArgs& args, LibraryUse use)
 {
     const QString dir = LibraryLocation::resolve(args.value(QStringLiteral("library")));
+    if (use == LibraryUse::MustExist && !QFileInfo::exists(QDir(dir).filePath(QStringLiteral("catalog.sqlite"))))
+        throw std::runtime_error(QStringLiteral("There is no library at %1; index a folder into it first "
+                                                "(photosearch-cli index --model DIR FOLDER).")
+                                     .arg(dir)
+                                     .toStdString());
     QString error;
     if (!LibraryLocation::ensureWritable(dir, &error))
         throw std::runtime_error(error.toStdString());

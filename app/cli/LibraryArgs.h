@@ -20,9 +20,13 @@ QStringList libraryValueOptions();
 // --after, --before, --folder, --format.
 QStringList filterValueOptions();
 
-// --library, else $PHOTOSEARCH_LIBRARY, else the default; created when
-// missing. Throws std::runtime_error with a sentence when it is unusable.
-QString openLibraryDir(const CliArgs& args);
+enum class LibraryUse { Create, MustExist };
+
+// --library, else $PHOTOSEARCH_LIBRARY, else the default. `Create` makes it
+// when missing (index); `MustExist` refuses a folder without a catalog, so
+// that a mistyped path is an error rather than an empty library. Throws
+// std::runtime_error with a sentence when it is unusable.
+QString openLibraryDir(const CliArgs& args, LibraryUse use);
 
 // --model, else $PHOTOSEARCH_MODEL, else the model the library was last
 // indexed with. Throws UsageError when none is known.

@@ -30,7 +30,7 @@ int run(const QStringList& args, Mode mode)
         throw UsageError("-k needs a number > 0");
     const PhotoFilter filter = filterFromArgs(a);
 
-    const QString libraryDir = openLibraryDir(a);
+    const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
     QString modelDir;
     {
         const Catalog catalog(libraryDir);

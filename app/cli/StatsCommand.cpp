@@ -12,7 +12,7 @@ int statsCommand(const QStringList& args)
     const CliArgs a(args, {QStringLiteral("library")}, {});
     if (!a.positionals().isEmpty())
         throw UsageError("stats takes no arguments");
-    const QString libraryDir = openLibraryDir(a);
+    const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
     const Catalog catalog(libraryDir);
     const Catalog::Stats s = catalog.stats();
 

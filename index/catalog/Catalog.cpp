@@ -54,8 +54,10 @@ PhotoRecord readPhoto(const Statement& s)
     r.hasGps = s.int64(11) != 0;
     r.latitude = s.real(12);
     r.longitude = s.real(13);
-    // Anything but Ok (e.g. a status from a newer build) is not usable here.
-    r.status = s.int64(14) == int(PhotoStatus::Ok) ? PhotoStatus::Ok : PhotoStatus::Failed;
+    // Anything else (e.g. a status from a newer build) is not usable here.
+    const qint64 status = s.int64(14);
+    r.status = status == int(PhotoStatus::Ok) || status == int(PhotoStatus::Unreadable) ? PhotoStatus(status)
+                                                                                        : PhotoStatus::Failed;
     r.error = s.text(15);
     return r;
 }

@@ -7,8 +7,11 @@
 namespace photosearch {
 
 enum class PhotoStatus {
-    Ok = 0,     // decoded; has (or will get) an embedding per model
-    Failed = 1, // could not be decoded; `error` says why
+    Ok = 0,         // decoded; has (or will get) an embedding per model
+    Failed = 1,     // the content cannot be used (not an image, corrupt, too
+                    // many pixels); tried again only when the file changes
+    Unreadable = 2, // could not be read or encoded this time (permissions,
+                    // I/O, memory, the encoder failed); tried on every run
 };
 
 struct PhotoRecord {
@@ -27,7 +30,7 @@ struct PhotoRecord {
     double latitude = 0;     // degrees, north positive
     double longitude = 0;    // degrees, east positive
     PhotoStatus status = PhotoStatus::Ok;
-    QString error;           // the reason when status == Failed
+    QString error;           // the reason when status is not Ok
 };
 
 } // namespace photosearch

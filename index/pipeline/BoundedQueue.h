@@ -3,7 +3,6 @@
 // threads: producers wait when it is full (so decoded images cannot pile up
 // in memory), consumers wait when it is empty, and close() releases both.
 
-#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -39,14 +38,6 @@ public:
         return takeLocked();
     }
 
-    // Like pop() but gives up after `timeout` (nullopt then too).
-    std::optional<T> popFor(std::chrono::milliseconds timeout)
-    {
-        std::unique_lock lock(mutex_);
-        notEmpty_.wait_for(lock, timeout, [&] { return closed_ || !items_.empty(); });
-        return takeLocked();
-    }
-
     std::optional<T> tryPop()
     {
         std::lock_guard lock(mutex_);
@@ -60,12 +51,6 @@ public:
         closed_ = true;
         notEmpty_.notify_all();
         notFull_.notify_all();
-    }
-
-    bool closedAndEmpty() const
-    {
-        std::lock_guard lock(mutex_);
-        return closed_ && items_.empty();
     }
 
 private:

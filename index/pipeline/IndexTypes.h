@@ -36,7 +36,9 @@ struct IndexSummary {
     double seconds = 0;
     double encoderSeconds = 0; // time the encoder spent encoding
     bool cancelled = false;
-    QStringList missingRoots;  // roots that could not be read; nothing under them was removed
+    QStringList missingRoots;  // roots that could not be read, or came back empty although the
+                               // catalog has photos there; nothing under them was removed
+    QStringList unreadableFolders; // folders that could not be listed; nothing under them was removed
 };
 
 } // namespace photosearch

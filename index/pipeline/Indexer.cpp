@@ -14,12 +14,16 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLockFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QSet>
 #include <QThread>
 
+#include <algorithm>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace photosearch {
@@ -35,6 +39,7 @@ struct Result {
     Kind kind = Kind::Failed;
     PhotoRecord record;          // the row to write (id 0 = new)
     qint64 sourceId = 0;         // Copied: whose embedding to reuse
+    bool moved = false;          // the row of a photo missing from its old path
     torch::Tensor pixels;        // Encode: until encoded
     std::vector<float> embedding;
 };
@@ -44,19 +49,23 @@ struct Result {
 // have an embedding (a new file with the same content is a copy).
 class ContentMatcher {
 public:
-    void addMissing(const PhotoRecord& r) { missing_.insert(r.contentHash, r); }
+    struct Missing {
+        PhotoRecord record;
+        bool embedded = false; // has the current model's embedding
+    };
+    void addMissing(const PhotoRecord& r, bool embedded) { missing_.insert(r.contentHash, Missing{r, embedded}); }
     void addEmbedded(const PhotoRecord& r) { embedded_.insert(r.contentHash, r); }
 
-    std::optional<PhotoRecord> claimMissing(const QString& hash)
+    std::optional<Missing> claimMissing(const QString& hash)
     {
         std::lock_guard lock(mutex_);
         const auto it = missing_.find(hash);
         if (it == missing_.end())
             return std::nullopt;
-        PhotoRecord r = it.value();
+        Missing m = it.value();
         missing_.erase(it);
-        claimed_.insert(r.id);
-        return r;
+        claimed_.insert(m.record.id);
+        return m;
     }
 
     // Read-only once the workers start, so no lock.
@@ -74,7 +83,7 @@ public:
 
 private:
     mutable std::mutex mutex_;
-    QMultiHash<QString, PhotoRecord> missing_;
+    QMultiHash<QString, Missing> missing_;
     QHash<QString, PhotoRecord> embedded_;
     QSet<qint64> claimed_;
 };
@@ -92,7 +101,8 @@ int defaultWorkers(bool cuda)
     const int cores = std::max(1, QThread::idealThreadCount());
     // On the CPU the encoder itself uses every core; two decoders keep it fed
     // without taking much from it (see bench_index in docs/BENCHMARKS.md).
-    return cuda ? std::max(2, cores - 1) : std::max(2, cores / 2);
+    // Each worker may hold a whole file and a decoded image: capped at 8.
+    return std::min(8, cuda ? std::max(2, cores - 1) : std::max(2, cores / 2));
 }
 
 void copyMetadata(const PhotoRecord& from, PhotoRecord& to)
@@ -134,6 +144,21 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             progress(p);
     };
 
+    // One writer per library: two runs would each save a FAISS file that
+    // claims the other's commits. A lock left by a dead process is taken over.
+    QDir().mkpath(libraryDir_);
+    QLockFile lock(QDir(libraryDir_).filePath(QStringLiteral("index.lock")));
+    if (!lock.tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        lock.getLockInfo(&pid, &host, &app);
+        throw IndexBusyError(QStringLiteral("Another PhotoSearch process (pid %1) is indexing %2; wait for it to "
+                                            "finish or stop it, then run again.")
+                                 .arg(pid)
+                                 .arg(libraryDir_)
+                                 .toStdString());
+    }
+
     Catalog catalog(libraryDir_);
     const int dimension = int(model_.config().projectionDim);
     std::unique_ptr<VectorStore> store = openVectorStore(catalog, libraryDir_, modelId_, dimension);
@@ -148,20 +173,46 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         p.done = found;
         report(p);
     };
-    ScanResult scan = scanFolders(options.roots, scanOptions);
-    summary.scanned = qint64(scan.files.size());
-    summary.missingRoots = scan.missingRoots;
-    QStringList rootPrefixes;
+    // Roots by their real path: the same folder reached through a link or
+    // spelled differently must not look like a new set of photos.
+    QStringList roots;
     for (const QString& root : options.roots) {
-        const QString clean = QDir::cleanPath(QDir(root).absolutePath());
-        if (!scan.missingRoots.contains(clean))
-            rootPrefixes << (clean.endsWith(QLatin1Char('/')) ? clean : clean + QLatin1Char('/'));
+        const QString canonical = QFileInfo(root).canonicalFilePath();
+        roots << (canonical.isEmpty() ? QDir::cleanPath(QDir(root).absolutePath()) : canonical);
     }
+    roots.removeDuplicates();
+    ScanResult scan = scanFolders(roots, scanOptions);
+    summary.scanned = qint64(scan.files.size());
 
     // --- diff against the catalog ---
     QHash<QString, PhotoRecord> known;
     for (PhotoRecord& r : catalog.photos())
         known.insert(r.path, std::move(r));
+
+    // Where a file not seen may be taken as deleted: under a root that was
+    // read, not under a folder that could not be listed, and not under a
+    // root that came back empty although the catalog has photos there (an
+    // unmounted drive leaves an empty mount point).
+    const auto prefixOf = [](const QString& dir) { return dir.endsWith(QLatin1Char('/')) ? dir : dir + QLatin1Char('/'); };
+    QStringList rootPrefixes;
+    for (const QString& root : std::as_const(roots)) {
+        if (scan.missingRoots.contains(root))
+            continue;
+        const QString prefix = prefixOf(root);
+        const bool foundAny = std::any_of(scan.files.begin(), scan.files.end(),
+                                          [&](const ScannedFile& f) { return f.path.startsWith(prefix); });
+        const bool knewAny = std::any_of(known.cbegin(), known.cend(),
+                                         [&](const PhotoRecord& r) { return r.path.startsWith(prefix); });
+        if (!foundAny && knewAny)
+            scan.missingRoots << root;
+        else
+            rootPrefixes << prefix;
+    }
+    QStringList unreadablePrefixes;
+    for (const QString& dir : std::as_const(scan.unreadableFolders))
+        unreadablePrefixes << prefixOf(dir);
+    summary.missingRoots = scan.missingRoots;
+    summary.unreadableFolders = scan.unreadableFolders;
     QSet<qint64> lacking;
     for (qint64 id : catalog.photosWithoutEmbedding(modelId_))
         lacking.insert(id);
@@ -171,6 +222,9 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     ContentMatcher matcher;
     QSet<QString> seen;
     for (ScannedFile& f : scan.files) {
+        // Two names that are not UTF-8 can map to one path: the first wins.
+        if (seen.contains(f.path))
+            continue;
         seen.insert(f.path);
         const auto it = known.constFind(f.path);
         const bool same = it != known.cend() && it->size == f.size && it->mtimeMs == f.mtimeMs;
@@ -189,7 +243,9 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             problems.push_back(std::move(r));
             continue;
         }
-        if (same && (it->status == PhotoStatus::Failed || !lacking.contains(it->id))) {
+        const bool done = same && (it->status == PhotoStatus::Failed ||
+                                   (it->status == PhotoStatus::Ok && !lacking.contains(it->id)));
+        if (done) {
             ++summary.unchanged;
             if (it->status == PhotoStatus::Ok && !it->contentHash.isEmpty())
                 matcher.addEmbedded(*it);
@@ -204,10 +260,10 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     std::vector<qint64> missing;
     if (!scan.cancelled) {
         for (const PhotoRecord& r : std::as_const(known)) {
-            if (isUnder(r.path, rootPrefixes) && !seen.contains(r.path)) {
+            if (isUnder(r.path, rootPrefixes) && !isUnder(r.path, unreadablePrefixes) && !seen.contains(r.path)) {
                 missing.push_back(r.id);
                 if (r.status == PhotoStatus::Ok && !r.contentHash.isEmpty())
-                    matcher.addMissing(r);
+                    matcher.addMissing(r, !lacking.contains(r.id));
             }
         }
     }
@@ -216,7 +272,8 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
 
     // --- pipeline ---
     const bool cuda = model_.compute().device.is_cuda();
-    const size_t batchSize = size_t(options.batchSize > 0 ? options.batchSize : cuda ? 64 : 8);
+    // Capped: the encoder queue holds three batches of pixels.
+    const size_t batchSize = size_t(std::min(options.batchSize > 0 ? options.batchSize : cuda ? 64 : 8, 512));
     const int workerCount =
         std::max(1, std::min(options.workers > 0 ? options.workers : defaultWorkers(cuda), int(jobs.size())));
     BoundedQueue<Result> toEncoder(batchSize * 3);
@@ -239,19 +296,36 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         }
         if (!file.error.isEmpty()) {
             r.kind = Result::Kind::Failed;
-            r.record.status = PhotoStatus::Failed;
+            r.record.status = PhotoStatus::Unreadable;
             r.record.error = file.error;
             return r;
         }
         r.record.contentHash = file.contentHash;
         if (!job.existing) {
-            if (std::optional<PhotoRecord> moved = matcher.claimMissing(file.contentHash)) {
-                r.kind = Result::Kind::Moved;
-                PhotoRecord rec = std::move(*moved);
+            if (std::optional<ContentMatcher::Missing> moved = matcher.claimMissing(file.contentHash)) {
+                // The row moves with its tags, albums and other models'
+                // vectors; only a missing vector for this model is computed.
+                PhotoRecord rec = std::move(moved->record);
                 rec.path = r.record.path;
                 rec.size = r.record.size;
                 rec.mtimeMs = r.record.mtimeMs;
                 r.record = std::move(rec);
+                r.moved = true;
+                if (moved->embedded) {
+                    r.kind = Result::Kind::Moved;
+                    return r;
+                }
+                torch::Tensor pixels;
+                PhotoRecord decoded = r.record;
+                decodePhoto(file.bytes, preprocessor_, options.reducedDecode, decoded, pixels);
+                if (decoded.status == PhotoStatus::Ok) {
+                    r.record = std::move(decoded);
+                    r.pixels = std::move(pixels);
+                    r.kind = Result::Kind::Encode;
+                } else {
+                    r.record = std::move(decoded);
+                    r.kind = Result::Kind::Failed;
+                }
                 return r;
             }
         }
@@ -271,7 +345,21 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             const size_t i = nextJob++;
             if (i >= jobs.size())
                 break;
-            Result r = process(jobs[i]);
+            Result r;
+            try {
+                r = process(jobs[i]);
+            } catch (const std::exception& e) {
+                // Bad input is handled in process(); this is a bug or an
+                // exhausted resource, still recorded against the file.
+                const Job& job = jobs[i];
+                r = Result{};
+                r.record.id = job.existing ? job.existing->id : 0;
+                r.record.path = job.file.path;
+                r.record.size = job.file.size;
+                r.record.mtimeMs = job.file.mtimeMs;
+                r.record.status = PhotoStatus::Unreadable;
+                r.record.error = QStringLiteral("Unexpected error: %1").arg(QString::fromUtf8(e.what()));
+            }
             const bool pushed =
                 r.kind == Result::Kind::Encode ? toEncoder.push(std::move(r)) : toWriter.push(std::move(r));
             if (!pushed)
@@ -281,20 +369,43 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             toEncoder.close();
     };
 
+    const auto embed = [&](const std::vector<torch::Tensor>& pixels) {
+        QElapsedTimer t;
+        t.start();
+        torch::Tensor e =
+            ClipEncoder::normalized(model_.encodeImages(torch::stack(pixels))).to(torch::kFloat32).contiguous();
+        encoderSeconds += double(t.nsecsElapsed()) / 1e9;
+        return e;
+    };
+    const auto deliver = [&](Result& r, const float* row) {
+        r.embedding.assign(row, row + dimension);
+        toWriter.push(std::move(r));
+    };
     const auto encodeBatch = [&](std::vector<Result>& batch) {
         std::vector<torch::Tensor> pixels;
         pixels.reserve(batch.size());
         for (Result& r : batch)
             pixels.push_back(std::move(r.pixels));
-        QElapsedTimer t;
-        t.start();
-        const torch::Tensor embeddings =
-            ClipEncoder::normalized(model_.encodeImages(torch::stack(pixels))).to(torch::kFloat32).contiguous();
-        encoderSeconds += double(t.nsecsElapsed()) / 1e9;
-        const float* data = embeddings.data_ptr<float>();
-        for (size_t i = 0; i < batch.size(); ++i) {
-            batch[i].embedding.assign(data + i * size_t(dimension), data + (i + 1) * size_t(dimension));
-            toWriter.push(std::move(batch[i]));
+        try {
+            const torch::Tensor e = embed(pixels);
+            for (size_t i = 0; i < batch.size(); ++i)
+                deliver(batch[i], e.data_ptr<float>() + i * size_t(dimension));
+        } catch (const std::exception&) {
+            // One photo at a time: a batch too large for the device, or one
+            // input the encoder chokes on, then costs only itself. A photo
+            // that still fails is tried again on the next run.
+            for (size_t i = 0; i < batch.size(); ++i) {
+                try {
+                    deliver(batch[i], embed({pixels[i]}).data_ptr<float>());
+                } catch (const std::exception& e) {
+                    const QString what = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
+                    Result& r = batch[i];
+                    r.kind = Result::Kind::Failed;
+                    r.record.status = PhotoStatus::Unreadable;
+                    r.record.error = QStringLiteral("The encoder failed on this photo (%1).").arg(what);
+                    toWriter.push(std::move(r));
+                }
+            }
         }
         batch.clear();
     };
@@ -320,10 +431,8 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     };
 
     std::vector<std::thread> threads;
-    for (int i = 0; i < workerCount; ++i)
-        threads.emplace_back(worker);
-    threads.emplace_back(encoder);
-    // Whatever happens below, the threads are released and joined.
+    // Whatever happens below (even a thread that cannot be started), the
+    // threads are released and joined.
     struct Joiner {
         std::vector<std::thread>& threads;
         BoundedQueue<Result>& a;
@@ -341,6 +450,9 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             }
         }
     } joiner{threads, toEncoder, toWriter, ctl};
+    for (int i = 0; i < workerCount; ++i)
+        threads.emplace_back(worker);
+    threads.emplace_back(encoder);
 
     // --- write, on this thread ---
     const qint64 total = qint64(jobs.size() + problems.size());
@@ -350,6 +462,16 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     qint64 lastReportMs = -1000;
     qint64 lastSaveMs = 0;
     QString lastPath;
+
+    // The FAISS file is a cache the next search rebuilds from the catalog if
+    // it is missing or stale: failing to write it must not stop the run.
+    const auto saveVectors = [&] {
+        try {
+            store->save(catalog.generation(modelId_));
+        } catch (const VectorStoreError& e) {
+            qWarning("%s", e.what());
+        }
+    };
 
     const auto writeBatch = [&](std::vector<Result>& batch) {
         std::vector<qint64> addIds;
@@ -369,6 +491,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
                 else
                     catalog.updatePhoto(rec);
                 ++(isNew ? summary.added : summary.updated);
+                summary.moved += r.moved ? 1 : 0;
                 // A copy whose source vanished meanwhile is left without an
                 // embedding: the next run encodes it.
                 if (!r.embedding.empty()) {
@@ -412,7 +535,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
 
         const qint64 nowMs = indexingClock.elapsed();
         if (nowMs - lastSaveMs >= options.saveIntervalMs) {
-            store->save(catalog.generation(modelId_));
+            saveVectors();
             lastSaveMs = nowMs;
         }
         if (nowMs - lastReportMs >= 200 || done == total) {
@@ -470,7 +593,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             summary.removed += qint64(gone.size());
         }
     }
-    store->save(catalog.generation(modelId_));
+    saveVectors();
     summary.encoderSeconds = encoderSeconds;
     summary.seconds = double(clock.nsecsElapsed()) / 1e9;
     return summary;

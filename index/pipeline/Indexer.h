@@ -19,6 +19,7 @@
 #include <QString>
 
 #include <functional>
+#include <stdexcept>
 
 namespace clip {
 class ClipModel;
@@ -27,6 +28,12 @@ class ClipModel;
 namespace photosearch {
 
 class ImagePreprocessor;
+
+// Another process is indexing the same library; the message says which.
+class IndexBusyError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 class Indexer {
 public:
@@ -38,7 +45,8 @@ public:
     // Blocks until done, cancelled or failed. `progress` is called on this
     // thread, at most a few times a second. Throws CatalogError or
     // VectorStoreError when the library cannot be written (what was committed
-    // stays), and rethrows an encoder failure.
+    // stays), IndexBusyError when another process is indexing the library,
+    // and rethrows an unexpected encoder failure.
     IndexSummary run(const IndexOptions& options, IndexControl* control = nullptr,
                      const std::function<void(const IndexProgress&)>& progress = {});
 

@@ -8,6 +8,7 @@
 #include <QStringDecoder>
 
 #include <algorithm>
+#include <cerrno>
 #include <set>
 #include <utility>
 
@@ -24,11 +25,12 @@ namespace {
 bool isSystemFolder(const QString& name)
 {
     static const QSet<QString> names = {
-        QStringLiteral("lost+found"), QStringLiteral("@eaDir"), QStringLiteral("#recycle"),
-        QStringLiteral("$RECYCLE.BIN"), QStringLiteral("System Volume Information"),
-        QStringLiteral("__MACOSX"),
+        QStringLiteral("lost+found"), QStringLiteral("@eadir"), QStringLiteral("#recycle"),
+        QStringLiteral("$recycle.bin"), QStringLiteral("system volume information"),
+        QStringLiteral("__macosx"),
     };
-    return names.contains(name) || name.startsWith(QLatin1String(".Trash"));
+    // Windows and NAS drives spell these in any case.
+    return names.contains(name.toLower()) || name.startsWith(QLatin1String(".Trash"));
 }
 
 bool validUtf8(const char* name)
@@ -84,14 +86,19 @@ private:
         DIR* dir = ::fdopendir(dirFd);
         if (!dir) {
             ::close(dirFd);
+            result_.unreadableFolders << dirPath;
             return;
         }
         std::vector<std::string> names;
+        errno = 0;
         while (const dirent* e = ::readdir(dir)) {
             const std::string name = e->d_name;
             if (name != "." && name != "..")
                 names.push_back(name);
+            errno = 0;
         }
+        if (errno != 0)
+            result_.unreadableFolders << dirPath;
         std::sort(names.begin(), names.end());
 
         // Files first, with the directory open; subfolders after it is
@@ -103,7 +110,7 @@ private:
                 break;
             }
             const QString name = QFile::decodeName(raw.c_str());
-            const QString path = dirPath + QLatin1Char('/') + name;
+            const QString path = (dirPath.endsWith(QLatin1Char('/')) ? dirPath : dirPath + QLatin1Char('/')) + name;
             if (::fstatat(dirfd(dir), raw.c_str(), &st, 0) != 0)
                 continue; // vanished since readdir, or a dangling link
             const bool hidden = !options_.includeHidden && name.startsWith(QLatin1Char('.'));
@@ -114,7 +121,7 @@ private:
             }
             if (!S_ISREG(st.st_mode) || hidden || !visitedFiles_.insert({st.st_dev, st.st_ino}).second)
                 continue;
-            addFile(dirfd(dir), raw, rawDirPath + '/' + raw, path, st);
+            addFile(dirfd(dir), raw, rawDirPath.back() == '/' ? rawDirPath + raw : rawDirPath + '/' + raw, path, st);
         }
         ::closedir(dir);
 
@@ -123,10 +130,12 @@ private:
                 result_.cancelled = true;
                 return;
             }
-            const std::string childPath = rawDirPath + '/' + raw;
+            const std::string childPath = rawDirPath.back() == '/' ? rawDirPath + raw : rawDirPath + '/' + raw;
             const int child = ::open(childPath.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (child >= 0)
                 walk(child, path, childPath);
+            else
+                result_.unreadableFolders << path;
         }
     }
 
@@ -134,7 +143,9 @@ private:
                  const struct stat& st)
     {
         const bool byName = hasImageExtension(path);
-        const bool byContent = st.st_size > 0 && sniffFile(dirFd, raw.c_str()) != ImageFormat::Unknown;
+        // Only files the name does not vouch for are opened here: on network
+        // and cloud drives opening costs a round trip or a download.
+        const bool byContent = !byName && st.st_size > 0 && sniffFile(dirFd, raw.c_str()) != ImageFormat::Unknown;
         if (!byName && !byContent)
             return;
         ScannedFile f;

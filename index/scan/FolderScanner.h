@@ -24,6 +24,9 @@ struct ScannedFile {
 struct ScanResult {
     std::vector<ScannedFile> files;
     QStringList missingRoots; // roots that do not exist or cannot be read
+    // Folders below a root that could not be listed (permissions, I/O
+    // errors): what the catalog has under them must not be taken as deleted.
+    QStringList unreadableFolders;
     bool cancelled = false;
 };
 

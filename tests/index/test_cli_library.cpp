@@ -2,9 +2,11 @@
 // search, similar and stats with their filters, as a user or a script runs
 // them — JSON on stdout, one-line errors, exit codes.
 
+#include "CliRun.h"
 #include "GeneratedLibrary.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,39 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QList<QJsonObject> lines() const
-    {
-        QList<QJsonObject> objects;
-        for (const QByteArray& line : out.split('\n'))
-            if (!line.isEmpty())
-                objects << QJsonDocument::fromJson(line).object();
-        return objects;
-    }
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(PHOTOSEARCH_CLI), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-} // namespace
+using photosearch::testcli::Run;
+using photosearch::testcli::runCli;
 
 class TestCliLibrary : public QObject {
     Q_OBJECT
@@ -171,11 +142,17 @@ private Q_SLOTS:
         QCOMPARE(runCli(lib({QStringLiteral("index")})).exitCode, 2);
         QCOMPARE(runCli(lib({QStringLiteral("search")})).exitCode, 2);
         QCOMPARE(runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("0"), QStringLiteral("x")})).exitCode, 2);
-        // A fresh library has no model to fall back on.
-        const Run noModel = runCli({QStringLiteral("search"), QStringLiteral("--library"),
-                                    temp_.filePath(QStringLiteral("empty")), QStringLiteral("x")});
-        QCOMPARE(noModel.exitCode, 2);
-        QVERIFY(noModel.err.contains("--model"));
+        // A mistyped library is an error, not a new empty library.
+        const QString typo = temp_.filePath(QStringLiteral("librray"));
+        for (const QString& command : {QStringLiteral("search"), QStringLiteral("stats")}) {
+            QStringList args = {command, QStringLiteral("--library"), typo};
+            if (command == QLatin1String("search"))
+                args << QStringLiteral("x");
+            const Run r = runCli(args);
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY(r.err.contains("There is no library"));
+            QVERIFY(!QFileInfo::exists(typo));
+        }
         // A folder that does not exist: an error, and nothing removed.
         const Run gone = runCli(lib({QStringLiteral("index"), temp_.filePath(QStringLiteral("no-such-folder"))}));
         QCOMPARE(gone.exitCode, 1);

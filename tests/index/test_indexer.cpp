@@ -14,6 +14,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLockFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,11 +33,12 @@ private:
     std::unique_ptr<ClipEncoder> encoder_;
     QString modelId_;
 
-    IndexSummary index(IndexControl* control = nullptr, const std::function<void(const IndexProgress&)>& progress = {})
+    IndexSummary index(IndexControl* control = nullptr, const std::function<void(const IndexProgress&)>& progress = {},
+                       const QStringList& roots = {}, const QString& modelId = {})
     {
-        Indexer indexer(libraryDir_, encoder_->model(), encoder_->preprocessor(), modelId_);
+        Indexer indexer(libraryDir_, encoder_->model(), encoder_->preprocessor(), modelId.isEmpty() ? modelId_ : modelId);
         IndexOptions options;
-        options.roots = {photos_.root};
+        options.roots = roots.isEmpty() ? QStringList{photos_.root} : roots;
         options.workers = 2;
         return indexer.run(options, control, progress);
     }
@@ -313,6 +315,74 @@ private Q_SLOTS:
         SearchEngine again(libraryDir_, *encoder_, modelId_);
         QVERIFY(!again.rebuildReason().isEmpty());
         QCOMPARE(again.vectorCount(), catalog.embeddingCount(modelId_));
+    }
+
+    void otherRootsAreLeftAlone()
+    {
+        // Indexing another folder into the same library removes nothing here.
+        const QString other = temp_.filePath(QStringLiteral("other"));
+        QDir().mkpath(other);
+        QVERIFY(testimages::writeImage(testimages::makePicture(150, 100, 777), other + QStringLiteral("/x.jpg"), ImageFormat::Jpeg));
+        const IndexSummary s = index(nullptr, {}, {other});
+        QCOMPARE(s.added, 1);
+        QCOMPARE(s.removed, 0);
+        // The same folder through a link and with a trailing slash: nothing new.
+        const QString link = temp_.filePath(QStringLiteral("link-to-photos"));
+        QVERIFY(QFile::link(photos_.root, link));
+        const IndexSummary again = index(nullptr, {}, {link + QLatin1Char('/')});
+        QCOMPARE(again.added, 0);
+        QCOMPARE(again.removed, 0);
+        QCOMPARE(again.encoderSeconds, 0.0);
+        verifyConsistent();
+    }
+
+    void emptiedRootIsNotTakenAsDeleted()
+    {
+        // An unmounted drive leaves an empty folder where the photos were.
+        const QString other = temp_.filePath(QStringLiteral("other"));
+        const QString away = temp_.filePath(QStringLiteral("other-away"));
+        QVERIFY(QDir().rename(other, away));
+        QVERIFY(QDir().mkpath(other));
+        const IndexSummary s = index(nullptr, {}, {other});
+        QCOMPARE(s.removed, 0);
+        QCOMPARE(s.missingRoots, QStringList{other});
+        QVERIFY(Catalog(libraryDir_).photoByPath(other + QStringLiteral("/x.jpg")));
+        QVERIFY(QDir(other).removeRecursively());
+        QVERIFY(QDir().rename(away, other));
+    }
+
+    void anotherModelGetsItsOwnEmbeddings()
+    {
+        // A second model id: every photo is encoded again for it, a file moved
+        // meanwhile included, and the first model's vectors stay.
+        const QString other = modelId_ + QStringLiteral("-b");
+        const QString from = photos_.good[12];
+        const QString to = photos_.root + QStringLiteral("/deep/moved-for-b.jpg");
+        QVERIFY(QFile::rename(from, to));
+        photos_.good[12] = to;
+        const IndexSummary s = index(nullptr, {}, {}, other);
+        QVERIFY(s.updated >= photos_.good.size() - 1);
+        QCOMPARE(s.moved, 1); // the row moved, and got this model's vector
+        Catalog catalog(libraryDir_);
+        const auto moved = catalog.photoByPath(to);
+        QVERIFY(moved);
+        QVERIFY(!catalog.embedding(moved->id, other).empty());
+        // All but the photo of the other root, which this run did not cover.
+        const std::vector<qint64> without = catalog.photosWithoutEmbedding(other);
+        QCOMPARE(without.size(), size_t(1));
+        QCOMPARE(catalog.photo(without.front())->path, temp_.filePath(QStringLiteral("other/x.jpg")));
+        // For the first model the photo simply moved: its vector is still valid.
+        QVERIFY(!catalog.embedding(moved->id, modelId_).empty());
+        QVERIFY(catalog.photosWithoutEmbedding(modelId_).empty());
+    }
+
+    void aSecondIndexerIsRefused()
+    {
+        QLockFile held(QDir(libraryDir_).filePath(QStringLiteral("index.lock")));
+        QVERIFY(held.tryLock(0));
+        QVERIFY_THROWS_EXCEPTION(IndexBusyError, index());
+        held.unlock();
+        QCOMPARE(index().added, 0);
     }
 
     void pauseThenCancel()
