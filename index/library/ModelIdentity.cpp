@@ -5,8 +5,6 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
-#include <QRegularExpression>
 
 namespace photosearch {
 namespace {
@@ -26,6 +24,10 @@ QString modelIdForDirectory(const QString& modelDir)
     const QDir dir(modelDir);
     QCryptographicHash hash(QCryptographicHash::Sha256);
     hash.addData(readAll(dir.filePath(QStringLiteral("config.json"))));
+    // Other preprocessing gives other vectors from the same weights.
+    const QString preprocessor = dir.filePath(QStringLiteral("preprocessor_config.json"));
+    if (QFile::exists(preprocessor))
+        hash.addData(readAll(preprocessor));
 
     const QString weightsPath = dir.filePath(QStringLiteral("model.safetensors"));
     QFile weights(weightsPath);
@@ -48,11 +50,7 @@ QString modelIdForDirectory(const QString& modelDir)
         hash.addData(weights.read(kSampleBytes));
     }
 
-    QString name = QFileInfo(QDir::cleanPath(dir.absolutePath())).fileName();
-    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("_"));
-    if (name.isEmpty())
-        name = QStringLiteral("model");
-    return name.left(64) + QLatin1Char('-') + QString::fromLatin1(hash.result().toHex().left(12));
+    return QStringLiteral("clip-") + QString::fromLatin1(hash.result().toHex().left(16));
 }
 
 } // namespace photosearch

@@ -38,11 +38,16 @@ std::vector<float> SearchEngine::textEmbedding(const QString& text)
 {
     if (const std::vector<float>* cached = textCache_.object(text))
         return *cached;
-    std::vector<float> result = catalog_.cachedTextEmbedding(modelId_, text);
+    // The catalog's copy is a cache: a library that is busy (an index run
+    // holding the write lock) or read-only still answers.
+    std::vector<float> result;
+    try {
+        result = catalog_.cachedTextEmbedding(modelId_, text);
+    } catch (const CatalogError&) {
+    }
     if (int(result.size()) != store_->dimension()) {
         torch::NoGradGuard noGrad;
         result = toVector(ClipEncoder::normalized(encoder_.embedTexts({text}))[0]);
-        // A cache: a library that cannot be written still answers.
         try {
             catalog_.cacheTextEmbedding(modelId_, text, result);
         } catch (const CatalogError&) {
