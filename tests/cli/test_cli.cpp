@@ -2,6 +2,8 @@
 // JSON lines on stdout, one-line errors on stderr, exit codes; and the whole
 // path from strings and image files to embeddings against transformers.
 
+#include "CliRun.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -15,40 +17,8 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QList<QJsonObject> lines() const
-    {
-        QList<QJsonObject> objects;
-        for (const QByteArray& line : out.split('\n')) {
-            if (line.isEmpty())
-                continue;
-            QJsonParseError e{};
-            const QJsonDocument doc = QJsonDocument::fromJson(line, &e);
-            if (e.error != QJsonParseError::NoError || !doc.isObject())
-                qWarning("not a JSON object line: %s", line.constData());
-            objects << doc.object();
-        }
-        return objects;
-    }
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(PHOTOSEARCH_CLI), args);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using photosearch::testcli::Run;
+using photosearch::testcli::runCli;
 
 double relativeL2(const QJsonArray& got, const QJsonArray& want)
 {

@@ -20,13 +20,6 @@ namespace ti = photosearch::testimages;
 
 namespace {
 
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
 
 QString writeBytes(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
 {
@@ -211,7 +204,7 @@ void TestImageFormats::sniffWrittenFiles()
             qWarning("%s cannot be written here: %s", qPrintable(imageFormatName(f)), qPrintable(error));
             continue;
         }
-        const QByteArray bytes = readAll(path);
+        const QByteArray bytes = ti::readFile(path);
         QCOMPARE(sniffImageFormat(bytes.left(kImageFormatSniffBytes)), f);
         QCOMPARE(sniffImageFormat(bytes), f);
     }
@@ -248,7 +241,7 @@ void TestImageFormats::decodeEveryFormat()
 
     const ImagePreprocessor pre;
     for (const bool reduced : {false, true}) {
-        const DecodedImage decoded = pre.decode(readAll(path), path, reduced);
+        const DecodedImage decoded = pre.decode(ti::readFile(path), path, reduced);
         QCOMPARE(decoded.format, format);
         QCOMPARE(decoded.image.format(), QImage::Format_RGB888);
         QCOMPARE(decoded.image.size(), QSize(320, 240)); // too small to reduce
@@ -257,7 +250,7 @@ void TestImageFormats::decodeEveryFormat()
         QVERIFY2(diff <= tolerance, qPrintable(QStringLiteral("%1 differs by %2").arg(imageFormatName(format)).arg(diff)));
     }
     // The tensor path works on it.
-    const torch::Tensor t = pre.toTensor(pre.decode(readAll(path), path).image);
+    const torch::Tensor t = pre.toTensor(pre.decode(ti::readFile(path), path).image);
     QCOMPARE(t.sizes(), (c10::IntArrayRef{3, 224, 224}));
 }
 
@@ -275,7 +268,7 @@ void TestImageFormats::misnamedFiles()
     for (const auto& [format, name] : cases) {
         const QString path = dir.filePath(name);
         QVERIFY(ti::writeImage(picture, path, format));
-        const DecodedImage decoded = pre.decode(readAll(path), path);
+        const DecodedImage decoded = pre.decode(ti::readFile(path), path);
         QCOMPARE(decoded.format, format);
         QCOMPARE(decoded.image.size(), picture.size());
         QVERIFY(meanAbsDiff(decoded.image, picture) < 30);
@@ -285,7 +278,7 @@ void TestImageFormats::misnamedFiles()
     QString error;
     const QString heic = dir.filePath(QStringLiteral("really-heic.jpg"));
     if (ti::writeImage(picture, heic, ImageFormat::Heif, &error) && heifDecoderAvailable()) {
-        QCOMPARE(pre.decode(readAll(heic), heic).format, ImageFormat::Heif);
+        QCOMPARE(pre.decode(ti::readFile(heic), heic).format, ImageFormat::Heif);
         QCOMPARE(pre.decode(heic).size(), picture.size());
     }
 }
@@ -301,7 +294,7 @@ void TestImageFormats::orientations()
     none.orientation = 1;
     const QString uprightPath = dir.filePath(QStringLiteral("o1.jpg"));
     QVERIFY(ti::writeJpegWithExif(stored, uprightPath, none));
-    const QImage upright = pre.decode(readAll(uprightPath), uprightPath, false).image;
+    const QImage upright = pre.decode(ti::readFile(uprightPath), uprightPath, false).image;
     QCOMPARE(upright.size(), stored.size());
 
     for (int orientation = 1; orientation <= 8; ++orientation) {
@@ -312,7 +305,7 @@ void TestImageFormats::orientations()
         QVERIFY2(ti::writeJpegWithExif(stored, path, exif, &error), qPrintable(error));
         const QSize displayed = orientation >= 5 ? stored.size().transposed() : stored.size();
         for (const bool reduced : {false, true}) {
-            const DecodedImage decoded = pre.decode(readAll(path), path, reduced);
+            const DecodedImage decoded = pre.decode(ti::readFile(path), path, reduced);
             QCOMPARE(decoded.image.size(), displayed);
             QCOMPARE(decoded.fullSize, displayed);
             const QImage expected = applyOrientation(upright, orientation);
@@ -334,7 +327,7 @@ void TestImageFormats::reducedJpegDecode()
     const QImage picture = ti::makePicture(2000, 1600, 31);
     const QString path = dir.filePath(QStringLiteral("big.jpg"));
     QVERIFY(ti::writeImage(picture, path, ImageFormat::Jpeg));
-    const QByteArray bytes = readAll(path);
+    const QByteArray bytes = ti::readFile(path);
     const ImagePreprocessor pre; // shortest edge 224
     const DecodedImage full = pre.decode(bytes, path, false);
     QCOMPARE(full.image.size(), QSize(2000, 1600));
@@ -352,7 +345,7 @@ void TestImageFormats::reducedJpegDecode()
     // Non-JPEG formats are never reduced.
     const QString png = dir.filePath(QStringLiteral("big.png"));
     QVERIFY(ti::writeImage(picture, png, ImageFormat::Png));
-    QCOMPARE(pre.decode(readAll(png), png, true).image.size(), QSize(2000, 1600));
+    QCOMPARE(pre.decode(ti::readFile(png), png, true).image.size(), QSize(2000, 1600));
 }
 
 void TestImageFormats::reducedDecodeWithOrientation()
@@ -366,11 +359,11 @@ void TestImageFormats::reducedDecodeWithOrientation()
         const QString path = dir.filePath(QStringLiteral("big-o%1.jpg").arg(orientation));
         QVERIFY(ti::writeJpegWithExif(stored, path, exif));
         const bool swap = orientation >= 5;
-        const DecodedImage d = pre.decode(readAll(path), path, true);
+        const DecodedImage d = pre.decode(ti::readFile(path), path, true);
         // 1/8 = 200x150 is too small, 1/4 = 400x300.
         QCOMPARE(d.image.size(), swap ? QSize(300, 400) : QSize(400, 300));
         QCOMPARE(d.fullSize, swap ? QSize(1200, 1600) : QSize(1600, 1200));
-        const DecodedImage f = pre.decode(readAll(path), path, false);
+        const DecodedImage f = pre.decode(ti::readFile(path), path, false);
         QCOMPARE(f.image.size(), d.fullSize);
         QVERIFY(meanAbsDiff(d.image, f.image.scaled(d.image.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation)) < 8);
     }
@@ -419,7 +412,7 @@ void TestImageFormats::badInputs()
         const QString cut = dir.filePath(QStringLiteral("cut-%1.jpg").arg(keep));
         QVERIFY(ti::writeTruncatedCopy(jpeg, cut, keep));
         try {
-            const DecodedImage d = pre.decode(readAll(cut), cut, false);
+            const DecodedImage d = pre.decode(ti::readFile(cut), cut, false);
             QCOMPARE(d.image.size(), QSize(640, 480));
         } catch (const ImageError& e) {
             QVERIFY(QString::fromUtf8(e.what()).contains(QStringLiteral("cut-")));
@@ -434,7 +427,7 @@ void TestImageFormats::badInputs()
             const QString cut = dir.filePath(QStringLiteral("cut-%1.%2").arg(keep).arg(imageFormatName(f)));
             QVERIFY(ti::writeTruncatedCopy(whole, cut, keep));
             try {
-                const DecodedImage d = pre.decode(readAll(cut), cut, false);
+                const DecodedImage d = pre.decode(ti::readFile(cut), cut, false);
                 QCOMPARE(d.image.size(), QSize(640, 480));
                 qInfo("truncated %s (%lld bytes) decoded partially", qPrintable(imageFormatName(f)), keep);
             } catch (const ImageError& e) {
@@ -447,14 +440,14 @@ void TestImageFormats::badInputs()
     for (const qint64 keep : {QFileInfo(bmp).size() - 1, QFileInfo(bmp).size() / 2, qint64(60)}) {
         const QString cutBmp = dir.filePath(QStringLiteral("short-%1.bmp").arg(keep));
         QVERIFY(ti::writeTruncatedCopy(bmp, cutBmp, keep));
-        expectImageError([&] { pre.decode(readAll(cutBmp), cutBmp); }, {QStringLiteral("short-"), QStringLiteral("truncated")});
+        expectImageError([&] { pre.decode(ti::readFile(cutBmp), cutBmp); }, {QStringLiteral("short-"), QStringLiteral("truncated")});
     }
-    QCOMPARE(pre.decode(readAll(bmp), bmp).image.size(), QSize(640, 480));
+    QCOMPARE(pre.decode(ti::readFile(bmp), bmp).image.size(), QSize(640, 480));
     // A PNG cut inside its pixel data is refused.
     const QString png = dir.filePath(QStringLiteral("whole.png"));
     const QString cutPng = dir.filePath(QStringLiteral("short.png"));
     QVERIFY(ti::writeTruncatedCopy(png, cutPng, 100));
-    expectImageError([&] { pre.decode(readAll(cutPng), cutPng); }, {QStringLiteral("short.png")});
+    expectImageError([&] { pre.decode(ti::readFile(cutPng), cutPng); }, {QStringLiteral("short.png")});
     QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
 }
 
@@ -463,11 +456,11 @@ void TestImageFormats::hugeHeaderRefusedQuickly()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bomb.png"));
     QVERIFY(ti::writePngClaimingSize(path, 30000, 30000));
-    QCOMPARE(sniffImageFormat(readAll(path)), ImageFormat::Png);
+    QCOMPARE(sniffImageFormat(ti::readFile(path)), ImageFormat::Png);
     const ImagePreprocessor pre;
     QElapsedTimer timer;
     timer.start();
-    expectImageError([&] { pre.decode(readAll(path), path); },
+    expectImageError([&] { pre.decode(ti::readFile(path), path); },
                      {QStringLiteral("bomb.png"), QStringLiteral("30000x30000"),
                       QStringLiteral("more than the %1 megapixels").arg(ImagePreprocessor::maxPixels / 1'000'000)});
     expectImageError([&] { pre.decode(path); }, {QStringLiteral("bomb.png"), QStringLiteral("30000x30000")});
@@ -478,7 +471,7 @@ void TestImageFormats::hugeHeaderRefusedQuickly()
     // any other size: still no crash and quick.
     QVERIFY(ti::writePngClaimingSize(path, 20000, 9000));
     timer.restart();
-    expectImageError([&] { pre.decode(readAll(path), path); }, {QStringLiteral("bomb.png")});
+    expectImageError([&] { pre.decode(ti::readFile(path), path); }, {QStringLiteral("bomb.png")});
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
 }
 
@@ -494,7 +487,7 @@ void TestImageFormats::truncatedHeif()
             qWarning("skipping %s: %s", qPrintable(imageFormatName(f)), qPrintable(error));
             continue;
         }
-        const QByteArray bytes = readAll(whole);
+        const QByteArray bytes = ti::readFile(whole);
         for (const qsizetype keep : {bytes.size() / 2, qsizetype(200), qsizetype(40), qsizetype(20)}) {
             const QString name = QStringLiteral("cut-%1.%2").arg(keep).arg(imageFormatName(f));
             QElapsedTimer timer;

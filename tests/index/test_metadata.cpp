@@ -11,21 +11,8 @@
 
 #include <cmath>
 
-
 using namespace photosearch;
 namespace ti = photosearch::testimages;
-
-namespace {
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
-
-} // namespace
 
 class TestMetadata : public QObject {
     Q_OBJECT
@@ -57,7 +44,7 @@ void TestMetadata::exifRoundTrip()
     QString error;
     QVERIFY2(ti::writeJpegWithExif(ti::makePicture(64, 48, 1), path, exif, &error), qPrintable(error));
 
-    const PhotoMetadata m = readPhotoMetadata(readAll(path));
+    const PhotoMetadata m = readPhotoMetadata(ti::readFile(path));
     QCOMPARE(m.takenAt, exif.takenAt);
     QCOMPARE(m.takenAt.timeSpec(), Qt::LocalTime);
     QCOMPARE(m.camera, QStringLiteral("NIKON CORPORATION NIKON Z 6"));
@@ -75,7 +62,7 @@ void TestMetadata::makeNotRepeated()
     exif.make = QStringLiteral("Canon");
     exif.model = QStringLiteral("Canon EOS 5D Mark IV");
     QVERIFY(ti::writeJpegWithExif(ti::makePicture(32, 32, 2), path, exif));
-    const PhotoMetadata m = readPhotoMetadata(readAll(path));
+    const PhotoMetadata m = readPhotoMetadata(ti::readFile(path));
     QCOMPARE(m.camera, QStringLiteral("Canon EOS 5D Mark IV"));
     QVERIFY(!m.takenAt.isValid());
     QVERIFY(m.lens.isEmpty());
@@ -85,11 +72,11 @@ void TestMetadata::makeNotRepeated()
     ti::ExifFields modelOnly;
     modelOnly.model = QStringLiteral("  Pixel 7  ");
     QVERIFY(ti::writeJpegWithExif(ti::makePicture(32, 32, 3), path, modelOnly));
-    QCOMPARE(readPhotoMetadata(readAll(path)).camera, QStringLiteral("Pixel 7"));
+    QCOMPARE(readPhotoMetadata(ti::readFile(path)).camera, QStringLiteral("Pixel 7"));
     ti::ExifFields makeOnly;
     makeOnly.make = QStringLiteral("FUJIFILM");
     QVERIFY(ti::writeJpegWithExif(ti::makePicture(32, 32, 4), path, makeOnly));
-    QCOMPARE(readPhotoMetadata(readAll(path)).camera, QStringLiteral("FUJIFILM"));
+    QCOMPARE(readPhotoMetadata(ti::readFile(path)).camera, QStringLiteral("FUJIFILM"));
 }
 
 void TestMetadata::southWest()
@@ -101,7 +88,7 @@ void TestMetadata::southWest()
     exif.latitude = -22.951916;
     exif.longitude = -43.210487;
     QVERIFY(ti::writeJpegWithExif(ti::makePicture(32, 32, 5), path, exif));
-    const PhotoMetadata m = readPhotoMetadata(readAll(path));
+    const PhotoMetadata m = readPhotoMetadata(ti::readFile(path));
     QVERIFY(m.hasGps);
     QVERIFY2(std::abs(m.latitude - exif.latitude) < 1e-6, qPrintable(QString::number(m.latitude, 'f', 8)));
     QVERIFY2(std::abs(m.longitude - exif.longitude) < 1e-6, qPrintable(QString::number(m.longitude, 'f', 8)));
@@ -115,7 +102,7 @@ void TestMetadata::dateOnly()
     ti::ExifFields exif;
     exif.takenAt = QDateTime(QDate(1999, 12, 31), QTime(23, 59, 59), Qt::LocalTime);
     QVERIFY(ti::writeJpegWithExif(ti::makePicture(32, 32, 6), path, exif));
-    const PhotoMetadata m = readPhotoMetadata(readAll(path));
+    const PhotoMetadata m = readPhotoMetadata(ti::readFile(path));
     QCOMPARE(m.takenAt, exif.takenAt);
     QVERIFY(m.camera.isEmpty());
     QVERIFY(!m.hasGps);
@@ -127,7 +114,7 @@ void TestMetadata::noExif()
     for (const ImageFormat format : {ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Gif, ImageFormat::Bmp}) {
         const QString path = dir.filePath(QStringLiteral("plain.") + imageFormatName(format));
         QVERIFY(ti::writeImage(ti::makePicture(40, 30, 7), path, format));
-        const PhotoMetadata m = readPhotoMetadata(readAll(path));
+        const PhotoMetadata m = readPhotoMetadata(ti::readFile(path));
         QVERIFY(!m.takenAt.isValid());
         QVERIFY(m.camera.isEmpty());
         QVERIFY(m.lens.isEmpty());
@@ -160,7 +147,7 @@ void TestMetadata::garbage()
     exif.latitude = 10;
     exif.longitude = 20;
     QVERIFY(ti::writeJpegWithExif(ti::makePicture(32, 32, 8), path, exif));
-    const QByteArray whole = readAll(path);
+    const QByteArray whole = ti::readFile(path);
     for (int keep : {3, 10, 30, 60, 100, 200})
         readPhotoMetadata(whole.left(keep)); // must not throw or crash
 }
@@ -174,7 +161,7 @@ void TestMetadata::heifWithoutExif()
     QString error;
     if (!ti::writeImage(ti::makePicture(64, 48, 9), path, ImageFormat::Heif, &error))
         QSKIP(qPrintable(error));
-    const PhotoMetadata m = readPhotoMetadata(readAll(path));
+    const PhotoMetadata m = readPhotoMetadata(ti::readFile(path));
     QVERIFY(!m.takenAt.isValid());
     QVERIFY(m.camera.isEmpty());
 }
@@ -202,7 +189,7 @@ void TestMetadata::heifWithExif()
             qWarning("skipped: %s", qPrintable(error));
             continue;
         }
-        const PhotoMetadata m = readPhotoMetadata(readAll(path));
+        const PhotoMetadata m = readPhotoMetadata(ti::readFile(path));
         if (!m.takenAt.isValid()) {
             qInfo("exiv2 read no EXIF from %s", qPrintable(QFileInfo(path).fileName()));
             QVERIFY(m.camera.isEmpty());

@@ -412,6 +412,14 @@ bool writePngClaimingSize(const QString& path, int width, int height)
     return writeBytes(path, out);
 }
 
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
 bool writeTruncatedCopy(const QString& source, const QString& path, qint64 keepBytes)
 {
     QFile in(source);

@@ -47,6 +47,9 @@ bool writeHeifWithExif(const QImage& image, const QString& path, const ExifField
 // width × height × 3 bytes.
 bool writePngClaimingSize(const QString& path, int width, int height);
 
+// The whole file; empty when it cannot be read.
+QByteArray readFile(const QString& path);
+
 // The first `keepBytes` of `source` written to `path`.
 bool writeTruncatedCopy(const QString& source, const QString& path, qint64 keepBytes);
 
