@@ -465,12 +465,16 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
 
     // The FAISS file is a cache the next search rebuilds from the catalog if
     // it is missing or stale: failing to write it must not stop the run.
+    qint64 lastSaveCostMs = 0;
     const auto saveVectors = [&] {
+        QElapsedTimer t;
+        t.start();
         try {
             store->save(catalog.generation(modelId_));
         } catch (const VectorStoreError& e) {
             qWarning("%s", e.what());
         }
+        lastSaveCostMs = t.elapsed();
     };
 
     const auto writeBatch = [&](std::vector<Result>& batch) {
@@ -534,7 +538,9 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         batch.clear();
 
         const qint64 nowMs = indexingClock.elapsed();
-        if (nowMs - lastSaveMs >= options.saveIntervalMs) {
+        // A large library takes seconds to save, and the pipeline waits
+        // meanwhile: saves then come at most once per 20 times their cost.
+        if (nowMs - lastSaveMs >= std::max(options.saveIntervalMs, 20 * lastSaveCostMs)) {
             saveVectors();
             lastSaveMs = nowMs;
         }

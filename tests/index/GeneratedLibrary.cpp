@@ -1,10 +1,12 @@
 #include "GeneratedLibrary.h"
 
 #include "TestImages.h"
+#include "TinyModel.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <fcntl.h>
@@ -33,8 +35,22 @@ void removeTree(const QString& root)
 
 QString tinyClipDir()
 {
-    const QString dir = QStringLiteral(PHOTOSEARCH_TEST_SHARED_DIR "/fixtures/tiny-clip");
-    return QFile::exists(dir + QStringLiteral("/model.safetensors")) ? dir : QString();
+    const QString shared = QStringLiteral(PHOTOSEARCH_TEST_SHARED_DIR "/fixtures/tiny-clip");
+    if (QFile::exists(shared + QStringLiteral("/model.safetensors")))
+        return shared;
+    // Written once per process and kept until it exits, so that it outlives
+    // every CLI child a test starts with it. Named like the fixture, because
+    // the library's model id starts with the directory's name.
+    static const QString written = [] {
+        static QTemporaryDir temp;
+        const QString dir = temp.filePath(QStringLiteral("tiny-clip"));
+        QString error = temp.errorString();
+        if (temp.isValid() && testmodel::writeTinyClipModel(dir, &error))
+            return dir;
+        qWarning("cannot write the tiny CLIP model: %s", qPrintable(error));
+        return QString();
+    }();
+    return written;
 }
 
 GeneratedLibrary generateLibrary(const QString& root, int photoCount)

@@ -25,7 +25,9 @@ GeneratedLibrary generateLibrary(const QString& root, int photoCount);
 // Deletes a tree by raw names (QDir cannot name the non-UTF-8 file it holds).
 void removeTree(const QString& root);
 
-// Directory of the tiny CLIP fixture, or empty when ../shared was absent.
+// A tiny CLIP model directory: the shared fixture when ../shared was present
+// at configure time, else a random one (TinyModel.h) written once per
+// process into a temporary directory. Empty only when that cannot be written.
 QString tinyClipDir();
 
 } // namespace photosearch::testlib
