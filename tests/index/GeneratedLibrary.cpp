@@ -39,8 +39,7 @@ QString tinyClipDir()
     if (QFile::exists(shared + QStringLiteral("/model.safetensors")))
         return shared;
     // Written once per process and kept until it exits, so that it outlives
-    // every CLI child a test starts with it. Named like the fixture, because
-    // the library's model id starts with the directory's name.
+    // every CLI child a test starts with it.
     static const QString written = [] {
         static QTemporaryDir temp;
         const QString dir = temp.filePath(QStringLiteral("tiny-clip"));
