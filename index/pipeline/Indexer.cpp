@@ -7,7 +7,7 @@
 #include "Catalog.h"
 #include "ClipEncoder.h"
 #include "ClipModel.h"
-#include "FolderScanner.h"
+#include "IndexPlan.h"
 #include "ImagePreprocessor.h"
 #include "PhotoReader.h"
 #include "VectorCache.h"
@@ -15,24 +15,16 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLockFile>
-#include <QFileInfo>
-#include <QHash>
-#include <QSet>
 #include <QThread>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <thread>
 
 namespace photosearch {
 namespace {
-
-struct Job {
-    ScannedFile file;
-    std::optional<PhotoRecord> existing; // the catalog row at this path
-};
 
 struct Result {
     enum class Kind { Encode, Moved, Copied, Failed, Vanished };
@@ -43,58 +35,6 @@ struct Result {
     torch::Tensor pixels;        // Encode: until encoded
     std::vector<float> embedding;
 };
-
-// Content hashes the workers look up: photos missing from the scan (a new
-// file with the same content is a move) and unchanged photos that already
-// have an embedding (a new file with the same content is a copy).
-class ContentMatcher {
-public:
-    struct Missing {
-        PhotoRecord record;
-        bool embedded = false; // has the current model's embedding
-    };
-    void addMissing(const PhotoRecord& r, bool embedded) { missing_.insert(r.contentHash, Missing{r, embedded}); }
-    void addEmbedded(const PhotoRecord& r) { embedded_.insert(r.contentHash, r); }
-
-    std::optional<Missing> claimMissing(const QString& hash)
-    {
-        std::lock_guard lock(mutex_);
-        const auto it = missing_.find(hash);
-        if (it == missing_.end())
-            return std::nullopt;
-        Missing m = it.value();
-        missing_.erase(it);
-        claimed_.insert(m.record.id);
-        return m;
-    }
-
-    // Read-only once the workers start, so no lock.
-    const PhotoRecord* embeddedSource(const QString& hash) const
-    {
-        const auto it = embedded_.constFind(hash);
-        return it == embedded_.cend() ? nullptr : &it.value();
-    }
-
-    bool wasClaimed(qint64 id) const
-    {
-        std::lock_guard lock(mutex_);
-        return claimed_.contains(id);
-    }
-
-private:
-    mutable std::mutex mutex_;
-    QMultiHash<QString, Missing> missing_;
-    QHash<QString, PhotoRecord> embedded_;
-    QSet<qint64> claimed_;
-};
-
-bool isUnder(const QString& path, const QStringList& rootPrefixes)
-{
-    for (const QString& prefix : rootPrefixes)
-        if (path.startsWith(prefix))
-            return true;
-    return false;
-}
 
 int defaultWorkers(bool cuda)
 {
@@ -173,102 +113,26 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         p.done = found;
         report(p);
     };
-    // Roots by their real path: the same folder reached through a link or
-    // spelled differently must not look like a new set of photos.
-    QStringList roots;
-    for (const QString& root : options.roots) {
-        const QString canonical = QFileInfo(root).canonicalFilePath();
-        roots << (canonical.isEmpty() ? QDir::cleanPath(QDir(root).absolutePath()) : canonical);
-    }
-    roots.removeDuplicates();
+    const QStringList roots = canonicalRoots(options.roots);
     ScanResult scan = scanFolders(roots, scanOptions);
     summary.scanned = qint64(scan.files.size());
 
     // --- diff against the catalog ---
-    QHash<QString, PhotoRecord> known;
-    for (PhotoRecord& r : catalog.photos())
-        known.insert(r.path, std::move(r));
-
-    // Where a file not seen may be taken as deleted: under a root that was
-    // read, not under a folder that could not be listed, and not under a
-    // root that came back empty although the catalog has photos there (an
-    // unmounted drive leaves an empty mount point).
-    const auto prefixOf = [](const QString& dir) { return dir.endsWith(QLatin1Char('/')) ? dir : dir + QLatin1Char('/'); };
-    QStringList rootPrefixes;
-    for (const QString& root : std::as_const(roots)) {
-        if (scan.missingRoots.contains(root))
-            continue;
-        const QString prefix = prefixOf(root);
-        const bool foundAny = std::any_of(scan.files.begin(), scan.files.end(),
-                                          [&](const ScannedFile& f) { return f.path.startsWith(prefix); });
-        const bool knewAny = std::any_of(known.cbegin(), known.cend(),
-                                         [&](const PhotoRecord& r) { return r.path.startsWith(prefix); });
-        if (!foundAny && knewAny)
-            scan.missingRoots << root;
-        else
-            rootPrefixes << prefix;
+    IndexPlan plan = planIndex(scan, roots, catalog, modelId_);
+    const bool scanCancelled = scan.cancelled;
+    scan = ScanResult{}; // the plan holds what is still needed
+    summary.unchanged = plan.unchanged;
+    summary.missingRoots = plan.missingRoots;
+    summary.unreadableFolders = plan.unreadableFolders;
+    const std::vector<IndexJob>& jobs = plan.jobs;
+    ContentMatcher& matcher = *plan.matcher;
+    std::vector<Result> problems;
+    for (PhotoRecord& r : plan.problems) {
+        Result failure;
+        failure.kind = Result::Kind::Failed;
+        failure.record = std::move(r);
+        problems.push_back(std::move(failure));
     }
-    QStringList unreadablePrefixes;
-    for (const QString& dir : std::as_const(scan.unreadableFolders))
-        unreadablePrefixes << prefixOf(dir);
-    summary.missingRoots = scan.missingRoots;
-    summary.unreadableFolders = scan.unreadableFolders;
-    QSet<qint64> lacking;
-    for (qint64 id : catalog.photosWithoutEmbedding(modelId_))
-        lacking.insert(id);
-
-    std::vector<Job> jobs;
-    std::vector<Result> problems; // files the scanner already refused
-    ContentMatcher matcher;
-    QSet<QString> seen;
-    for (ScannedFile& f : scan.files) {
-        // Two names that are not UTF-8 can map to one path: the first wins.
-        if (seen.contains(f.path))
-            continue;
-        seen.insert(f.path);
-        const auto it = known.constFind(f.path);
-        const bool same = it != known.cend() && it->size == f.size && it->mtimeMs == f.mtimeMs;
-        if (!f.problem.isEmpty()) {
-            if (same && it->status == PhotoStatus::Failed && it->error == f.problem) {
-                ++summary.unchanged;
-                continue;
-            }
-            Result r;
-            r.record.id = it != known.cend() ? it->id : 0;
-            r.record.path = f.path;
-            r.record.size = f.size;
-            r.record.mtimeMs = f.mtimeMs;
-            r.record.status = PhotoStatus::Failed;
-            r.record.error = f.problem;
-            problems.push_back(std::move(r));
-            continue;
-        }
-        const bool done = same && (it->status == PhotoStatus::Failed ||
-                                   (it->status == PhotoStatus::Ok && !lacking.contains(it->id)));
-        if (done) {
-            ++summary.unchanged;
-            if (it->status == PhotoStatus::Ok && !it->contentHash.isEmpty())
-                matcher.addEmbedded(*it);
-            continue;
-        }
-        Job job;
-        job.file = std::move(f);
-        if (it != known.cend())
-            job.existing = *it;
-        jobs.push_back(std::move(job));
-    }
-    std::vector<qint64> missing;
-    if (!scan.cancelled) {
-        for (const PhotoRecord& r : std::as_const(known)) {
-            if (isUnder(r.path, rootPrefixes) && !isUnder(r.path, unreadablePrefixes) && !seen.contains(r.path)) {
-                missing.push_back(r.id);
-                if (r.status == PhotoStatus::Ok && !r.contentHash.isEmpty())
-                    matcher.addMissing(r, !lacking.contains(r.id));
-            }
-        }
-    }
-    known.clear();
-    scan.files.clear();
 
     // --- pipeline ---
     const bool cuda = model_.compute().device.is_cuda();
@@ -283,7 +147,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     std::exception_ptr encoderError;
     double encoderSeconds = 0;
 
-    const auto process = [&](const Job& job) {
+    const auto process = [&](const IndexJob& job) {
         Result r;
         r.record.id = job.existing ? job.existing->id : 0;
         r.record.path = job.file.path;
@@ -351,7 +215,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             } catch (const std::exception& e) {
                 // Bad input is handled in process(); this is a bug or an
                 // exhausted resource, still recorded against the file.
-                const Job& job = jobs[i];
+                const IndexJob& job = jobs[i];
                 r = Result{};
                 r.record.id = job.existing ? job.existing->id : 0;
                 r.record.path = job.file.path;
@@ -577,7 +441,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         std::rethrow_exception(encoderError);
 
     // --- finish ---
-    summary.cancelled = ctl.isCancelled() || scan.cancelled;
+    summary.cancelled = ctl.isCancelled() || scanCancelled;
     IndexProgress finishing;
     finishing.phase = IndexProgress::Phase::Finishing;
     finishing.done = done;
@@ -587,7 +451,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         // Only after every new file was hashed: until then a missing photo
         // may turn out to have moved.
         std::vector<qint64> gone;
-        for (qint64 id : missing)
+        for (qint64 id : plan.missing)
             if (!matcher.wasClaimed(id))
                 gone.push_back(id);
         if (!gone.empty()) {

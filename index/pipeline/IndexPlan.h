@@ -1,0 +1,48 @@
+#pragma once
+// What an index run has to do, from a scan and the catalog: which files to
+// read, which failures the scanner already found, which catalog rows lost
+// their file, and what moves and copies the workers may recognise.
+
+#include "ContentMatcher.h"
+#include "FolderScanner.h"
+#include "PhotoRecord.h"
+
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace photosearch {
+
+class Catalog;
+
+struct IndexJob {
+    ScannedFile file;
+    std::optional<PhotoRecord> existing; // the catalog row at this path
+};
+
+struct IndexPlan {
+    std::vector<IndexJob> jobs;        // files to read (new, changed, or lacking this model's vector)
+    std::vector<PhotoRecord> problems; // rows to write as failures, without reading the file
+    std::vector<qint64> missing;       // rows whose file is gone: removed unless a move claims them
+    std::unique_ptr<ContentMatcher> matcher = std::make_unique<ContentMatcher>();
+    qint64 unchanged = 0;
+    // Nothing under these is taken as deleted: roots that could not be read
+    // or came back empty although the catalog has photos there (an
+    // unmounted drive leaves an empty mount point), folders that could not
+    // be listed.
+    QStringList missingRoots;
+    QStringList unreadableFolders;
+};
+
+// Roots by their real path: the same folder reached through a link or
+// spelled differently must not look like a new set of photos.
+QStringList canonicalRoots(const QStringList& roots);
+
+// `roots` as given to scanFolders (canonical). A cancelled scan plans no
+// removals.
+IndexPlan planIndex(const ScanResult& scan, const QStringList& roots, const Catalog& catalog,
+                    const QString& modelId);
+
+} // namespace photosearch
