@@ -56,7 +56,10 @@ public:
             return;
         clock_.start();
         lastPhase_ = p.phase;
-        if (p.phase == IndexProgress::Phase::Scanning) {
+        if (p.phase == IndexProgress::Phase::Finishing) {
+            std::fprintf(stderr, "%sfinishing: %lld/%lld photos processed, removing what is gone and saving%s",
+                         tty ? "\r" : "", (long long)p.done, (long long)p.total, tty ? "\033[K" : "\n");
+        } else if (p.phase == IndexProgress::Phase::Scanning) {
             std::fprintf(stderr, "%sscanning: %lld files found%s", tty ? "\r" : "", (long long)p.done,
                          tty ? "\033[K" : "\n");
         } else {
