@@ -5,6 +5,7 @@
 #include "Commands.h"
 #include "Indexer.h"
 #include "LibraryArgs.h"
+#include "LibraryModel.h"
 #include "ModelIdentity.h"
 
 #include <QElapsedTimer>
@@ -143,13 +144,8 @@ int indexCommand(const QStringList& args)
     if (::isatty(STDERR_FILENO))
         std::fputc('\n', stderr);
     {
-        // `search` uses the model the library was last fully indexed with; an
-        // interrupted run with another model does not switch it.
         Catalog catalog(libraryDir);
-        if (!s.cancelled || catalog.setting(kModelIdSetting).isEmpty()) {
-            catalog.setSetting(kModelDirSetting, modelDir);
-            catalog.setSetting(kModelIdSetting, modelId);
-        }
+        recordIndexedModel(catalog, modelDir, modelId, s.cancelled);
     }
     for (const QString& root : s.missingRoots)
         std::fprintf(stderr, "photosearch-cli: %s cannot be read or is empty; nothing under it was changed.\n",

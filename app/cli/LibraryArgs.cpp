@@ -3,6 +3,7 @@
 #include "Catalog.h"
 #include "ImageFormat.h"
 #include "LibraryLocation.h"
+#include "LibraryModel.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -41,7 +42,7 @@ QString resolveModelDir(const CliArgs& args, const Catalog& catalog)
     if (dir.isEmpty())
         dir = qEnvironmentVariable("PHOTOSEARCH_MODEL");
     if (dir.isEmpty())
-        dir = catalog.setting(kModelDirSetting);
+        dir = libraryModelDir(catalog);
     if (dir.isEmpty())
         throw UsageError("no CLIP model given: pass --model DIR (a Hugging Face CLIP directory) "
                          "or set PHOTOSEARCH_MODEL");

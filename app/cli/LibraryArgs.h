@@ -39,8 +39,4 @@ clip::ComputeOptions computeFromArgs(const CliArgs& args);
 // --format (comma-separated). UsageError for bad values.
 PhotoFilter filterFromArgs(const CliArgs& args);
 
-// Catalog settings naming the library's model.
-inline const QString kModelDirSetting = QStringLiteral("model.dir");
-inline const QString kModelIdSetting = QStringLiteral("model.id");
-
 } // namespace photosearch::cli

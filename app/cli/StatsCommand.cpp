@@ -1,6 +1,7 @@
 #include "Catalog.h"
 #include "Commands.h"
 #include "LibraryArgs.h"
+#include "LibraryModel.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -22,7 +23,7 @@ int statsCommand(const QStringList& args)
     QJsonArray failures;
     for (const auto& [path, error] : s.failures)
         failures.append(QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("error"), error}});
-    const QString modelId = catalog.setting(kModelIdSetting);
+    const QString modelId = libraryModelId(catalog);
     printJsonLine(QJsonObject{
         {QStringLiteral("library"), libraryDir},
         {QStringLiteral("photos"), s.photos},

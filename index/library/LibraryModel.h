@@ -1,0 +1,22 @@
+#pragma once
+// Which CLIP model a library is searched with: the one it was last indexed
+// with, or chosen in the app; kept in the catalog's settings so that the CLI
+// and the window agree.
+
+#include <QString>
+
+namespace photosearch {
+
+class Catalog;
+
+// Empty when the library has none yet.
+QString libraryModelDir(const Catalog& catalog);
+QString libraryModelId(const Catalog& catalog);
+void setLibraryModel(Catalog& catalog, const QString& modelDir, const QString& modelId);
+
+// After an index run: the run's model becomes the library's, unless the run
+// was cancelled and the library already has one (an interrupted run with
+// another model must not switch search to a half-indexed model).
+void recordIndexedModel(Catalog& catalog, const QString& modelDir, const QString& modelId, bool cancelled);
+
+} // namespace photosearch

@@ -1,0 +1,91 @@
+#include "ResultsModel.h"
+
+#include "ThumbnailLoader.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QStyle>
+
+namespace photosearch {
+
+ResultsModel::ResultsModel(QObject* parent)
+    : QAbstractListModel(parent)
+    , loader_(new ThumbnailLoader(QSize(kThumbnailSize, kThumbnailSize), this))
+{
+    connect(loader_, &ThumbnailLoader::thumbnailReady, this, &ResultsModel::thumbnailReady);
+    if (qobject_cast<QApplication*>(QCoreApplication::instance()))
+        brokenIcon_ = QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+}
+
+void ResultsModel::setHits(std::vector<SearchHit> hits)
+{
+    beginResetModel();
+    loader_->cancelAll();
+    hits_ = std::move(hits);
+    rowOfPath_.clear();
+    for (int row = 0; row < int(hits_.size()); ++row)
+        rowOfPath_.insert(hits_[size_t(row)].path, row);
+    endResetModel();
+}
+
+QString ResultsModel::pathAt(int row) const
+{
+    return row >= 0 && row < int(hits_.size()) ? hits_[size_t(row)].path : QString();
+}
+
+void ResultsModel::requestThumbnails(const QList<int>& rows)
+{
+    QStringList paths;
+    paths.reserve(rows.size());
+    for (int row : rows)
+        if (row >= 0 && row < int(hits_.size()))
+            paths << hits_[size_t(row)].path;
+    loader_->request(paths);
+}
+
+int ResultsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(hits_.size());
+}
+
+QVariant ResultsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(hits_.size()))
+        return {};
+    const SearchHit& h = hits_[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return QFileInfo(h.path).fileName();
+    case Qt::DecorationRole: {
+        const QPixmap pixmap = loader_->thumbnail(h.path);
+        if (!pixmap.isNull())
+            return pixmap;
+        if (loader_->failed(h.path))
+            return brokenIcon_;
+        return {};
+    }
+    case Qt::ToolTipRole:
+        return tr("%1\n%2\nScore %3")
+            .arg(QFileInfo(h.path).fileName(), QDir::toNativeSeparators(QFileInfo(h.path).absolutePath()),
+                 QLocale().toString(double(h.score), 'f', 3));
+    case PathRole:
+        return h.path;
+    case ScoreRole:
+        return double(h.score);
+    default:
+        return {};
+    }
+}
+
+void ResultsModel::thumbnailReady(const QString& path)
+{
+    const auto it = rowOfPath_.constFind(path);
+    if (it == rowOfPath_.constEnd())
+        return;
+    const QModelIndex i = index(it.value());
+    Q_EMIT dataChanged(i, i, {Qt::DecorationRole});
+}
+
+} // namespace photosearch

@@ -1,0 +1,48 @@
+#pragma once
+// The hits of the current search as a list model for the thumbnail grid:
+// the file name as text, the thumbnail as decoration (once loaded), the file
+// name, folder and score as tooltip. Best first.
+
+#include "SearchEngine.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+#include <QIcon>
+
+#include <vector>
+
+namespace photosearch {
+
+class ThumbnailLoader;
+
+class ResultsModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role { PathRole = Qt::UserRole + 1, ScoreRole };
+    static constexpr int kThumbnailSize = 160;
+
+    explicit ResultsModel(QObject* parent = nullptr);
+
+    void setHits(std::vector<SearchHit> hits);
+    void clear() { setHits({}); }
+    const SearchHit& hit(int row) const { return hits_[size_t(row)]; }
+    QString pathAt(int row) const;
+
+    // Rows the view shows, most wanted first: their thumbnails are loaded,
+    // queued ones for other rows dropped.
+    void requestThumbnails(const QList<int>& rows);
+    ThumbnailLoader* thumbnails() const { return loader_; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+
+private:
+    void thumbnailReady(const QString& path);
+
+    std::vector<SearchHit> hits_;
+    QHash<QString, int> rowOfPath_;
+    ThumbnailLoader* loader_;
+    QIcon brokenIcon_;
+};
+
+} // namespace photosearch

@@ -1,0 +1,71 @@
+// LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
+#include "ClipEncoder.h"
+
+#include "IndexWorker.h"
+
+#include "Catalog.h"
+#include "LibraryModel.h"
+#include "Indexer.h"
+#include "ModelError.h"
+#include "ModelIdentity.h"
+#include "VectorStore.h"
+
+#include <QDir>
+
+namespace photosearch {
+
+IndexWorker::IndexWorker(const QString& libraryDir)
+    : libraryDir_(libraryDir)
+{
+}
+
+void IndexWorker::run(const QString& folder, const QString& modelDir, const std::shared_ptr<IndexControl>& control)
+{
+    const QString where = QDir::toNativeSeparators(folder);
+    try {
+        Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
+        const ClipEncoder encoder(modelDir, clip::chooseCompute(clip::DevicePreference::Auto));
+        const QString modelId = modelIdForDirectory(modelDir);
+        IndexSummary summary;
+        if (control->isCancelled()) {
+            summary.cancelled = true;
+        } else {
+            Indexer indexer(libraryDir_, encoder.model(), encoder.preprocessor(), modelId);
+            IndexOptions options;
+            options.roots = {folder};
+            summary = indexer.run(options, control.get(), [this](const IndexProgress& p) { Q_EMIT progress(p); });
+        }
+        {
+            // Search uses the model the library was last fully indexed with;
+            // an interrupted run does not switch it (as in the CLI).
+            Catalog catalog(libraryDir_);
+            recordIndexedModel(catalog, modelDir, modelId, summary.cancelled);
+        }
+        Q_EMIT finished(summary);
+    } catch (const IndexBusyError& e) {
+        Q_EMIT failed(tr("%1 was not indexed: another PhotoSearch is indexing this library; "
+                         "try again when it has finished.")
+                          .arg(where),
+                      QString::fromUtf8(e.what()));
+    } catch (const clip::ModelError& e) {
+        Q_EMIT failed(tr("%1 was not indexed: the CLIP model could not be loaded; choose another one with "
+                         "File ▸ Choose Model.")
+                          .arg(where),
+                      QString::fromUtf8(e.what()));
+    } catch (const CatalogError& e) {
+        Q_EMIT failed(tr("Indexing %1 stopped: the library catalog could not be written (what was indexed "
+                         "stays); check the disk and the library folder's permissions.")
+                          .arg(where),
+                      QString::fromUtf8(e.what()));
+    } catch (const VectorStoreError& e) {
+        Q_EMIT failed(tr("Indexing %1 stopped: the search index could not be written (what was indexed stays); "
+                         "check the disk space and try again.")
+                          .arg(where),
+                      QString::fromUtf8(e.what()));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Indexing %1 stopped because of an unexpected error; what was indexed stays.").arg(where),
+                      QString::fromUtf8(e.what()));
+    }
+}
+
+} // namespace photosearch

@@ -1,0 +1,38 @@
+#pragma once
+// Runs one index run at a time on the controller's index thread: loads the
+// model, runs the Indexer (which blocks this thread, not the GUI), records
+// the model in the catalog settings like the CLI, and reports back through
+// queued signals. The encoder is loaded per run and released after it, so
+// an idle window does not hold a second copy of the weights.
+
+#include "LibraryTypes.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace photosearch {
+
+class IndexControl;
+
+class IndexWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit IndexWorker(const QString& libraryDir);
+
+    // Called on the worker's thread (queued by the controller).
+    void run(const QString& folder, const QString& modelDir, const std::shared_ptr<IndexControl>& control);
+
+Q_SIGNALS:
+    void status(const QString& message);
+    void progress(const photosearch::IndexProgress& progress);
+    void finished(const photosearch::IndexSummary& summary);
+    // `sentence` is for the user, `detail` (the exception's text) for the log.
+    void failed(const QString& sentence, const QString& detail);
+
+private:
+    QString libraryDir_;
+};
+
+} // namespace photosearch

@@ -1,0 +1,24 @@
+#pragma once
+// File ▸ Library Statistics: how many photos, by format, how many failed,
+// and every failure with its reason (from Catalog::stats()).
+
+#include "Catalog.h"
+
+#include <QDialog>
+
+class QTableWidget;
+
+namespace photosearch {
+
+class LibraryStatsDialog : public QDialog {
+    Q_OBJECT
+public:
+    LibraryStatsDialog(const QString& libraryDir, const Catalog::Stats& stats, QWidget* parent = nullptr);
+
+    int failureRows() const;
+
+private:
+    QTableWidget* failures_ = nullptr;
+};
+
+} // namespace photosearch
