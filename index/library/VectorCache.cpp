@@ -2,13 +2,34 @@
 
 #include "Catalog.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QLockFile>
+
+#include <cerrno>
+#include <csignal>
 
 namespace photosearch {
 
 QString vectorStorePath(const QString& libraryDir, const QString& modelId)
 {
     return QDir(libraryDir).filePath(QStringLiteral("vectors-%1.faiss").arg(modelId));
+}
+
+QString indexLockPath(const QString& libraryDir)
+{
+    return QDir(libraryDir).filePath(QStringLiteral("index.lock"));
+}
+
+bool indexRunInProgress(const QString& libraryDir)
+{
+    // Read without taking it: taking it, even briefly, could turn away an
+    // index run starting at that moment.
+    qint64 pid = 0;
+    QString host, app;
+    if (!QLockFile(indexLockPath(libraryDir)).getLockInfo(&pid, &host, &app) || pid <= 0)
+        return false;
+    return pid == QCoreApplication::applicationPid() || ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
 }
 
 std::unique_ptr<VectorStore> openVectorStore(const Catalog& catalog, const QString& libraryDir,
@@ -44,7 +65,14 @@ std::unique_ptr<VectorStore> openVectorStore(const Catalog& catalog, const QStri
             flush();
     });
     flush();
-    store->save(generation);
+    if (!indexRunInProgress(libraryDir)) {
+        // A cache: failing to write it costs the next search a rebuild.
+        try {
+            store->save(generation);
+        } catch (const VectorStoreError& e) {
+            qWarning("%s", e.what());
+        }
+    }
     return store;
 }
 

@@ -15,8 +15,15 @@ class Catalog;
 
 QString vectorStorePath(const QString& libraryDir, const QString& modelId);
 
+// The lock an index run holds on the library (one writer at a time).
+QString indexLockPath(const QString& libraryDir);
+// Whether a live process (this one included) holds it.
+bool indexRunInProgress(const QString& libraryDir);
+
 // `rebuiltBecause`, when given, is set to why the file was rebuilt (empty
-// when it was loaded as is). A rebuilt store is saved at once.
+// when it was loaded as is). A rebuilt store is saved at once, unless an
+// index run is going on: the file would be stale again at once, and the
+// run saves its own.
 std::unique_ptr<VectorStore> openVectorStore(const Catalog& catalog, const QString& libraryDir,
                                              const QString& modelId, int dimension,
                                              QString* rebuiltBecause = nullptr);

@@ -87,7 +87,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     // One writer per library: two runs would each save a FAISS file that
     // claims the other's commits. A lock left by a dead process is taken over.
     QDir().mkpath(libraryDir_);
-    QLockFile lock(QDir(libraryDir_).filePath(QStringLiteral("index.lock")));
+    QLockFile lock(indexLockPath(libraryDir_));
     if (!lock.tryLock(0)) {
         qint64 pid = 0;
         QString host, app;

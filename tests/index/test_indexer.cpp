@@ -381,6 +381,16 @@ private Q_SLOTS:
         QLockFile held(QDir(libraryDir_).filePath(QStringLiteral("index.lock")));
         QVERIFY(held.tryLock(0));
         QVERIFY_THROWS_EXCEPTION(IndexBusyError, index());
+        // A search meanwhile rebuilds a missing cache for itself but leaves
+        // writing it to the run.
+        const QString file = vectorStorePath(libraryDir_, modelId_);
+        QVERIFY(QFile::remove(file));
+        {
+            SearchEngine engine(libraryDir_, *encoder_, modelId_);
+            QVERIFY(!engine.rebuildReason().isEmpty());
+            QVERIFY(engine.vectorCount() > 0);
+        }
+        QVERIFY(!QFile::exists(file));
         held.unlock();
         QCOMPARE(index().added, 0);
     }
