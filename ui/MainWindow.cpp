@@ -43,6 +43,7 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     search_->setObjectName(QStringLiteral("searchField"));
     search_->setPlaceholderText(tr("Describe a photo, e.g. \"dog on a beach\""));
     search_->setClearButtonEnabled(true);
+    search_->setAccessibleName(tr("Search photos"));
     layout->addWidget(search_);
 
     stack_ = new QStackedWidget(central);
@@ -54,6 +55,7 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     results_ = new ResultsModel(this);
     view_ = new ResultsView(stack_);
     view_->setObjectName(QStringLiteral("results"));
+    view_->setAccessibleName(tr("Search results"));
     view_->setResultsModel(results_);
     stack_->addWidget(view_);
     layout->addWidget(stack_, 1);
@@ -61,6 +63,7 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     showPlaceholder(idleText());
 
     progress_ = new IndexProgressBar(this);
+    progress_->setAccessibleName(tr("Indexing progress"));
     statusBar()->addPermanentWidget(progress_);
     buildMenus();
 
@@ -107,11 +110,13 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     connect(c, &LibraryController::indexingStarted, this, &MainWindow::indexingStarted);
     connect(c, &LibraryController::indexingProgress, progress_, &IndexProgressBar::setProgress);
     connect(c, &LibraryController::indexingPausedChanged, progress_, &IndexProgressBar::setPaused);
+    connect(c, &LibraryController::indexingPausedChanged, this, [this](bool paused) {
+        pauseAction_->setText(paused ? tr("&Resume Indexing") : tr("&Pause Indexing"));
+    });
+    // The controller runs the last search again itself, so the new photos show.
     connect(c, &LibraryController::indexingFinished, this, [this](const IndexSummary&, const QString& sentence) {
         indexingEnded();
         statusBar()->showMessage(sentence);
-        if (!search_->text().trimmed().isEmpty())
-            controller_->search(search_->text()); // show the new photos too
     });
     connect(c, &LibraryController::indexingFailed, this, [this](const QString& sentence, const QString& detail) {
         indexingEnded();
@@ -122,6 +127,10 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     });
     connect(c, &LibraryController::resultsReady, this, &MainWindow::showResults);
     connect(c, &LibraryController::searchFailed, this, &MainWindow::showError);
+    connect(c, &LibraryController::stopped, this, [this] {
+        if (closing_)
+            close(); // the run has stopped: close for real
+    });
 
     statusBar()->showMessage(tr("Library: %1").arg(libraryDir_));
 }
@@ -138,6 +147,20 @@ void MainWindow::buildMenus()
     addFolderAction_->setShortcut(QKeySequence::Open);
     chooseModelAction_ = file->addAction(tr("Choose &Model…"), this, &MainWindow::chooseModelDialog);
     file->addAction(tr("Library &Statistics"), this, &MainWindow::showStatistics);
+    file->addSeparator();
+    pauseAction_ = file->addAction(tr("&Pause Indexing"), this, [this] {
+        if (controller_->isPaused())
+            controller_->resumeIndexing();
+        else
+            controller_->pauseIndexing();
+    });
+    pauseAction_->setObjectName(QStringLiteral("pauseIndexingAction"));
+    pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    pauseAction_->setEnabled(false);
+    cancelAction_ = file->addAction(tr("&Cancel Indexing"), controller_, &LibraryController::cancelIndexing);
+    cancelAction_->setObjectName(QStringLiteral("cancelIndexingAction"));
+    cancelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+    cancelAction_->setEnabled(false);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -268,18 +291,27 @@ void MainWindow::showError(const QString& sentence, const QString& detail)
     if (!detail.isEmpty())
         qWarning("%s", qPrintable(detail));
     statusBar()->showMessage(sentence);
-    auto* box = new QMessageBox(QMessageBox::Warning, QStringLiteral("PhotoSearch"), sentence, QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("error"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
+    if (errorBox_) { // one box: the latest error replaces the one shown
+        errorBox_->setText(sentence);
+        errorBox_->setDetailedText(detail);
+        errorBox_->raise();
+        return;
+    }
+    errorBox_ = new QMessageBox(QMessageBox::Warning, QStringLiteral("PhotoSearch"), sentence, QMessageBox::Ok, this);
+    errorBox_->setObjectName(QStringLiteral("error"));
+    errorBox_->setAttribute(Qt::WA_DeleteOnClose);
     if (!detail.isEmpty())
-        box->setDetailedText(detail);
-    box->open();
+        errorBox_->setDetailedText(detail);
+    errorBox_->open();
 }
 
 void MainWindow::indexingStarted(const QString& folder)
 {
     addFolderAction_->setEnabled(false);
     chooseModelAction_->setEnabled(false);
+    pauseAction_->setText(tr("&Pause Indexing"));
+    pauseAction_->setEnabled(true);
+    cancelAction_->setEnabled(true);
     statusBar()->clearMessage();
     progress_->start(folder);
 }
@@ -289,6 +321,8 @@ void MainWindow::indexingEnded()
     progress_->finish();
     addFolderAction_->setEnabled(true);
     chooseModelAction_->setEnabled(true);
+    pauseAction_->setEnabled(false);
+    cancelAction_->setEnabled(false);
 }
 
 void MainWindow::openPhoto(const QString& path)
@@ -310,10 +344,41 @@ void MainWindow::openFolderOf(const QString& path)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (controller_->isIndexing())
-        statusBar()->showMessage(tr("Stopping the index run…"));
-    controller_->shutdown(); // what was committed stays
+    // Closing (the title bar, File ▸ Quit) during an index run or a search
+    // must not block the GUI thread: loading the model, the current batch and
+    // the final index save cannot be interrupted. Cancel, keep the window up
+    // with a busy message, and close for real once both threads have
+    // stopped (the controller's stopped() calls close() again).
+    if (!controller_->hasStopped()) {
+        event->ignore();
+        if (closing_)
+            return; // already stopping
+        closing_ = true;
+        centralWidget()->setEnabled(false);
+        menuBar()->setEnabled(false);
+        progress_->setEnabled(false);
+        setCursor(Qt::BusyCursor);
+        statusBar()->showMessage(controller_->isIndexing() ? tr("Stopping the index run…") : tr("Closing…"));
+        controller_->requestShutdown(); // what was committed stays
+        return;
+    }
+    closing_ = false;
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (shownOnce_)
+        return;
+    shownOnce_ = true;
+    // A catalog that could not be opened (newer schema, unwritable folder):
+    // say so once the window is up, rather than "no model" later.
+    if (!controller_->startupError().isEmpty()) {
+        QTimer::singleShot(0, this, [this] {
+            showError(controller_->startupError(), controller_->startupErrorDetail());
+        });
+    }
 }
 
 void MainWindow::showAbout()

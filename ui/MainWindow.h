@@ -36,6 +36,9 @@ public:
     LibraryController* controller() const { return controller_; }
     ResultsModel* results() const { return results_; }
     ResultsView* resultsView() const { return view_; }
+    // True from the first close request until the window has really closed
+    // (closing during an index run waits for the run to stop).
+    bool isClosing() const { return closing_; }
 
 public Q_SLOTS:
     // Index `folder` into the library (File ▸ Add Folder… ends here).
@@ -50,6 +53,7 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildMenus();
@@ -76,8 +80,13 @@ private:
     IndexProgressBar* progress_ = nullptr;
     QAction* addFolderAction_ = nullptr;
     QAction* chooseModelAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
+    QAction* cancelAction_ = nullptr;
     QTimer typingTimer_;
     QPointer<QMessageBox> modelBox_;
+    QPointer<QMessageBox> errorBox_;
+    bool closing_ = false;
+    bool shownOnce_ = false;
 };
 
 } // namespace photosearch

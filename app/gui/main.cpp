@@ -30,6 +30,10 @@ int main(int argc, char** argv)
         QMessageBox::critical(nullptr, QStringLiteral("PhotoSearch"), error);
         return 1;
     }
+    // Closing the window (or File ▸ Quit) during an index run cancels it and
+    // closes the window only once both library threads have stopped, so
+    // exec() returns (last window closed) with nothing left running and the
+    // window's destructor has nothing to wait for.
     photosearch::MainWindow window(library);
     window.show();
     return app.exec();

@@ -16,6 +16,9 @@
 #include "ResultsView.h"
 #include "ThumbnailLoader.h"
 
+#include <QAction>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
@@ -50,13 +53,20 @@ private:
 
     QString libraryPath(const char* name) const { return temp_.filePath(QString::fromLatin1(name)); }
 
-    // Waits for the run to end; returns the summary (fails the test on an error).
-    static IndexSummary waitForRun(QSignalSpy& finished, QSignalSpy& failed)
+    // Waits for the run to end and sets `summary`; false (with a warning)
+    // when it timed out or failed, so callers write QVERIFY(waitForRun(...)).
+    static bool waitForRun(QSignalSpy& finished, QSignalSpy& failed, IndexSummary* summary)
     {
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() > 0, kRunTimeoutMs); }();
-        if (!failed.isEmpty())
+        if (!QTest::qWaitFor([&] { return finished.count() + failed.count() > 0; }, kRunTimeoutMs)) {
+            qWarning("the index run did not end within %d ms", kRunTimeoutMs);
+            return false;
+        }
+        if (!failed.isEmpty()) {
             qWarning("index run failed: %s", qPrintable(failed.first().first().toString()));
-        return finished.isEmpty() ? IndexSummary{} : finished.first().first().value<IndexSummary>();
+            return false;
+        }
+        *summary = finished.first().first().value<IndexSummary>();
+        return true;
     }
 
 private Q_SLOTS:
@@ -84,8 +94,15 @@ private Q_SLOTS:
         const QString done = indexSummarySentence(s);
         QVERIFY2(done.startsWith(QStringLiteral("Indexed ")), qPrintable(done));
         QVERIFY2(done.contains(QStringLiteral("could not be read — see File ▸ Library Statistics")), qPrintable(done));
+        s.unreadableFolders = QStringList{QStringLiteral("/a"), QStringLiteral("/b")};
+        const QString withFolders = indexSummarySentence(s);
+        QVERIFY2(withFolders.contains(QStringLiteral("2 folders could not be read")), qPrintable(withFolders));
+        QVERIFY2(withFolders.endsWith(QLatin1Char('.')) && !withFolders.chopped(1).contains(QStringLiteral(". ")),
+                 qPrintable(withFolders)); // one sentence
         s.cancelled = true;
-        QVERIFY(indexSummarySentence(s).contains(QStringLiteral("cancelled")));
+        const QString cancelled = indexSummarySentence(s);
+        QVERIFY(cancelled.contains(QStringLiteral("cancelled")));
+        QVERIFY2(!cancelled.chopped(1).contains(QStringLiteral(". ")), qPrintable(cancelled));
         IndexProgress p;
         p.phase = IndexProgress::Phase::Indexing;
         p.done = 5;
@@ -113,13 +130,58 @@ private Q_SLOTS:
         QCOMPARE(loader.pendingCount(), 0);
     }
 
+    void hugeFailureListsAreCut()
+    {
+        Catalog::Stats stats;
+        stats.photos = 1500;
+        stats.failed = 1500;
+        for (int i = 0; i < 1500; ++i)
+            stats.failures.emplace_back(QStringLiteral("/photos/%1.jpg").arg(i), QStringLiteral("bad"));
+        LibraryStatsDialog dialog(libraryPath("stats"), stats);
+        QCOMPARE(dialog.failureRows(), LibraryStatsDialog::kMaxFailureRows);
+        auto* more = dialog.findChild<QLabel*>(QStringLiteral("moreFailures"));
+        QVERIFY(more);
+        QVERIFY2(more->text().contains(QStringLiteral("500")), qPrintable(more->text()));
+    }
+
+    void unreadableCatalogIsShownAtStartup()
+    {
+        // A catalog that is not a PhotoSearch catalog: the window says so
+        // when it is up, and a search repeats it instead of "no model".
+        const QString library = libraryPath("foreign");
+        QVERIFY(QDir().mkpath(library));
+        QFile file(QDir(library).filePath(QStringLiteral("catalog.sqlite")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(4096, 'x'));
+        file.close();
+        MainWindow w(library);
+        QVERIFY(!w.controller()->startupError().isEmpty());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("error")));
+        auto* box = w.findChild<QMessageBox*>(QStringLiteral("error"));
+        QCOMPARE(box->text(), w.controller()->startupError());
+        QSignalSpy needed(w.controller(), &LibraryController::modelNeeded);
+        QSignalSpy failed(w.controller(), &LibraryController::searchFailed);
+        w.controller()->search(QStringLiteral("dog"));
+        QCOMPARE(needed.count(), 0);
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(w.findChildren<QMessageBox*>(QStringLiteral("error")).size(), 1); // reused
+    }
+
     void noModelSaysSoInOneSentence()
     {
         MainWindow w(libraryPath("no-model"));
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(w.controller()->modelDir().isEmpty());
+        QVERIFY(w.controller()->startupError().isEmpty());
+        QVERIFY(searchField(w)->accessibleName().size() > 0);
+        QVERIFY(w.resultsView()->accessibleName().size() > 0);
+        QVERIFY(w.findChild<IndexProgressBar*>()->accessibleName().size() > 0);
         QSignalSpy needed(w.controller(), &LibraryController::modelNeeded);
+        QVERIFY(!w.findChild<QMessageBox*>(QStringLiteral("modelNeeded"))); // only after the search
+        QVERIFY(w.statusBar()->currentMessage() != LibraryController::noModelSentence());
         searchField(w)->setText(QStringLiteral("dog on a beach"));
         QTest::keyClick(searchField(w), Qt::Key_Return);
         QCOMPARE(needed.count(), 1);
@@ -143,14 +205,24 @@ private Q_SLOTS:
         QVERIFY(!w.chooseModel(photos_.root));
         QCOMPARE(errors.count(), 1);
         QVERIFY(w.controller()->modelDir().isEmpty());
+        // A second error reuses the box instead of piling up another one.
+        QVERIFY(!w.chooseModel(photos_.root));
+        QCOMPARE(errors.count(), 2);
+        QCOMPARE(w.findChildren<QMessageBox*>(QStringLiteral("error")).size(), 1);
+        w.findChild<QMessageBox*>(QStringLiteral("error"))->reject();
 
         // A model but nothing indexed: an empty grid says what to do.
         QVERIFY(w.chooseModel(model_));
         QSignalSpy results(w.controller(), &LibraryController::resultsReady);
-        w.runSearch();
+        auto* placeholder = w.findChild<QLabel*>(QStringLiteral("placeholder"));
+        QVERIFY(!placeholder->text().contains(QStringLiteral("No photos are indexed")));
+        w.runSearch(); // the field still says "dog on a beach"
         QVERIFY(results.wait(kRunTimeoutMs));
+        QCOMPARE(results.first().first().value<SearchResults>().description, QStringLiteral("dog on a beach"));
         QCOMPARE(w.results()->rowCount(), 0);
-        QVERIFY(w.findChild<QLabel*>(QStringLiteral("placeholder"))->text().contains(QStringLiteral("Add Folder")));
+        QVERIFY2(placeholder->text().contains(QStringLiteral("No photos are indexed"))
+                     && placeholder->text().contains(QStringLiteral("Add Folder")),
+                 qPrintable(placeholder->text()));
     }
 
     void indexSearchSimilarAndThumbnails()
@@ -166,22 +238,20 @@ private Q_SLOTS:
         QSignalSpy progress(c, &LibraryController::indexingProgress);
         QSignalSpy finished(c, &LibraryController::indexingFinished);
         QSignalSpy failed(c, &LibraryController::indexingFailed);
-        int ticks = 0; // the GUI thread's event loop runs while indexing
-        QTimer ticker;
-        connect(&ticker, &QTimer::timeout, this, [&] {
-            if (c->isIndexing())
-                ++ticks;
-        });
-        ticker.start(5);
+        auto* pauseAction = w.findChild<QAction*>(QStringLiteral("pauseIndexingAction"));
+        auto* cancelAction = w.findChild<QAction*>(QStringLiteral("cancelIndexingAction"));
+        QVERIFY(pauseAction && cancelAction);
+        QVERIFY(!pauseAction->isEnabled() && !cancelAction->isEnabled());
         w.addFolder(photos_.root);
         QVERIFY(c->isIndexing()); // addFolder returned before the run ended
         QVERIFY(finished.isEmpty());
         QVERIFY(w.findChild<IndexProgressBar*>()->isVisible());
-        const IndexSummary s = waitForRun(finished, failed);
-        QVERIFY(failed.isEmpty());
-        ticker.stop();
-        QVERIFY(ticks > 0);
-        QVERIFY(progress.count() > 0);
+        QVERIFY(pauseAction->isEnabled() && cancelAction->isEnabled());
+        QVERIFY(!pauseAction->shortcut().isEmpty() && !cancelAction->shortcut().isEmpty());
+        IndexSummary s;
+        QVERIFY(waitForRun(finished, failed, &s));
+        QVERIFY(progress.count() > 0); // progress reached the window while the run went on
+        QVERIFY(!pauseAction->isEnabled() && !cancelAction->isEnabled());
         QVERIFY(!s.cancelled);
         QVERIFY2(s.added >= photos_.good.size(), qPrintable(QString::number(s.added)));
         QVERIFY(s.failed > 0); // the generated tree has bad files
@@ -220,6 +290,18 @@ private Q_SLOTS:
         results.clear();
         w.showSimilar(photo);
         QVERIFY(results.wait(kRunTimeoutMs));
+        QCOMPARE(model->pathAt(0), photo);
+        const QString similarTo = results.first().first().value<SearchResults>().description;
+        QVERIFY(similarTo.startsWith(QStringLiteral("Similar to ")));
+
+        // A model change drops results in flight and runs the last request
+        // (here "similar", not the text in the field) again.
+        results.clear();
+        QVERIFY(w.chooseModel(model_));
+        QVERIFY(c->isSearching());
+        QTRY_VERIFY_WITH_TIMEOUT(!c->isSearching(), kRunTimeoutMs);
+        QCOMPARE(results.count(), 1);
+        QCOMPARE(results.first().first().value<SearchResults>().description, similarTo);
         QCOMPARE(model->pathAt(0), photo);
 
         // Fast typing: only the latest query's results are shown.
@@ -262,8 +344,8 @@ private Q_SLOTS:
         c->pauseIndexing(); // holds the run at its first photo
         QVERIFY(c->isPaused());
         c->cancelIndexing();
-        const IndexSummary s = waitForRun(finished, failed);
-        QVERIFY(failed.isEmpty());
+        IndexSummary s;
+        QVERIFY(waitForRun(finished, failed, &s));
         QVERIFY(s.cancelled);
         QVERIFY(finished.first().at(1).toString().contains(QStringLiteral("cancelled")));
         QVERIFY(!c->isIndexing());
@@ -271,8 +353,8 @@ private Q_SLOTS:
         // The next run finishes the job.
         finished.clear();
         w.addFolder(photos_.root);
-        const IndexSummary again = waitForRun(finished, failed);
-        QVERIFY(failed.isEmpty());
+        IndexSummary again;
+        QVERIFY(waitForRun(finished, failed, &again));
         QVERIFY(!again.cancelled);
         QVERIFY(Catalog(library).stats().photos >= photos_.good.size());
     }
@@ -283,17 +365,45 @@ private Q_SLOTS:
         auto w = std::make_unique<MainWindow>(library);
         w->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        LibraryController* c = w->controller();
         QVERIFY(w->chooseModel(model_));
-        QSignalSpy progress(w->controller(), &LibraryController::indexingProgress);
-        QSignalSpy finished(w->controller(), &LibraryController::indexingFinished);
+        QSignalSpy finished(c, &LibraryController::indexingFinished);
+        QSignalSpy failed(c, &LibraryController::indexingFailed);
+        QSignalSpy stopped(c, &LibraryController::stopped);
         w->addFolder(photos_.root);
-        QTRY_VERIFY_WITH_TIMEOUT(!progress.isEmpty() || !finished.isEmpty(), kRunTimeoutMs);
-        QVERIFY(w->close()); // cancels and waits for the threads
-        QVERIFY(!w->controller()->isIndexing());
+        c->pauseIndexing(); // holds the run at its first photo: still running at close
+        QTest::qWait(50);   // let the worker start (load the model) before the close
+        QVERIFY(c->isIndexing());
+
+        // Close does not block: it cancels, says so and keeps the window
+        // up until both threads have stopped; a second close changes nothing.
+        QVERIFY(!w->close());
+        QVERIFY(w->isClosing());
+        QVERIFY(w->isVisible());
+        QCOMPARE(w->statusBar()->currentMessage(), QStringLiteral("Stopping the index run…"));
+        QVERIFY(!w->close());
+        QTRY_VERIFY_WITH_TIMEOUT(!w->isVisible(), kRunTimeoutMs);
+        QVERIFY(!w->isClosing());
+        QCOMPARE(stopped.count(), 1);
+        QVERIFY(c->hasStopped());
+        // The run's own end (queued before the close) is dropped, not
+        // delivered to deleted workers.
+        QTest::qWait(20);
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(failed.count(), 0);
         w.reset();
-        // The library is intact: it opens and a new window searches it.
+
+        // The library is intact: it opens, and a new window indexes it to the end.
         QVERIFY(Catalog(library).photos().size() <= size_t(photos_.good.size() + photos_.bad.size()
                                                            + photos_.maybe.size()));
+        MainWindow again(library);
+        QSignalSpy finished2(again.controller(), &LibraryController::indexingFinished);
+        QSignalSpy failed2(again.controller(), &LibraryController::indexingFailed);
+        again.addFolder(photos_.root);
+        IndexSummary s;
+        QVERIFY(waitForRun(finished2, failed2, &s));
+        QVERIFY(!s.cancelled);
+        QVERIFY(Catalog(library).stats().photos >= photos_.good.size());
     }
 };
 

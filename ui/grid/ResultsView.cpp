@@ -3,6 +3,7 @@
 #include "ResultsModel.h"
 
 #include <QContextMenuEvent>
+#include <QKeyEvent>
 #include <QMenu>
 #include <QScrollBar>
 #include <QStyledItemDelegate>
@@ -61,7 +62,9 @@ ResultsView::ResultsView(QWidget* parent)
     requestTimer_.setSingleShot(true);
     requestTimer_.setInterval(15);
     connect(&requestTimer_, &QTimer::timeout, this, &ResultsView::requestThumbnails);
-    connect(this, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+    // Double-click or Enter/Return opens; not `activated`, which is a
+    // single click on some platforms.
+    connect(this, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
         const QString path = pathAt(index);
         if (!path.isEmpty())
             Q_EMIT openRequested(path);
@@ -108,6 +111,19 @@ void ResultsView::requestThumbnails()
     for (int row = next; row < qMin(results_->rowCount(), next + extra); ++row)
         rows << row;
     results_->requestThumbnails(rows);
+}
+
+void ResultsView::keyPressEvent(QKeyEvent* event)
+{
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && state() != EditingState) {
+        const QString path = pathAt(currentIndex());
+        if (!path.isEmpty()) {
+            Q_EMIT openRequested(path);
+            event->accept();
+            return;
+        }
+    }
+    QListView::keyPressEvent(event);
 }
 
 void ResultsView::contextMenuEvent(QContextMenuEvent* event)

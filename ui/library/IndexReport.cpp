@@ -65,21 +65,19 @@ QString indexSummarySentence(const IndexSummary& s)
         parts << tr("%1 unchanged").arg(number(s.unchanged));
     if (s.failed > 0)
         parts << tr("%1 could not be read — see File ▸ Library Statistics").arg(number(s.failed));
+    if (!s.unreadableFolders.isEmpty())
+        parts << tr("%1 folders could not be read and were left as they were")
+                     .arg(number(s.unreadableFolders.size()));
     const QString detail = parts.isEmpty() ? tr("nothing changed") : parts.join(QStringLiteral(", "));
 
-    QString sentence;
+    // One sentence, whatever happened.
     if (s.cancelled)
-        sentence = tr("Indexing was cancelled (%1); what was indexed stays — add the folder again to finish.")
+        return tr("Indexing was cancelled (%1); what was indexed stays — add the folder again to finish.")
                        .arg(detail);
-    else if (s.scanned == 0 && !s.missingRoots.isEmpty())
-        sentence = tr("No photos were indexed: %1 cannot be read or holds no photos.")
+    if (s.scanned == 0 && !s.missingRoots.isEmpty())
+        return tr("No photos were indexed: %1 cannot be read or holds no photos.")
                        .arg(s.missingRoots.join(QStringLiteral(", ")));
-    else
-        sentence = tr("Indexed %1 photos: %2.").arg(number(s.scanned), detail);
-    if (!s.unreadableFolders.isEmpty())
-        sentence += QLatin1Char(' ')
-            + tr("%1 folders could not be read and were left as they were.").arg(number(s.unreadableFolders.size()));
-    return sentence;
+    return tr("Indexed %1 photos: %2.").arg(number(s.scanned), detail);
 }
 
 } // namespace photosearch

@@ -37,7 +37,12 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
         const Catalog catalog(libraryDir_);
         modelDir_ = libraryModelDir(catalog);
     } catch (const CatalogError& e) {
-        qWarning("%s", e.what()); // searching or indexing reports it again, to the user
+        qWarning("%s", e.what());
+        // Kept for the window to show once it is up (and instead of "no model").
+        startupError_ = tr("The library in %1 could not be opened; update PhotoSearch if it was made by a newer "
+                           "version, otherwise check the folder's permissions or start with --library DIR.")
+                            .arg(QDir::toNativeSeparators(libraryDir_));
+        startupErrorDetail_ = QString::fromUtf8(e.what());
     }
     if (modelDir_.isEmpty() && !qEnvironmentVariableIsEmpty("PHOTOSEARCH_MODEL"))
         modelDir_ = absoluteClean(qEnvironmentVariable("PHOTOSEARCH_MODEL"));
@@ -61,6 +66,9 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
     connect(searchWorker_, &SearchWorker::status, this, &LibraryController::statusMessage);
     connect(searchWorker_, &SearchWorker::finished, this, &LibraryController::onSearchFinished);
     connect(searchWorker_, &SearchWorker::failed, this, &LibraryController::onSearchFailed);
+    // Queued: QThread::finished is emitted on the thread that ends.
+    connect(&indexThread_, &QThread::finished, this, &LibraryController::threadFinished, Qt::QueuedConnection);
+    connect(&searchThread_, &QThread::finished, this, &LibraryController::threadFinished, Qt::QueuedConnection);
 
     indexThread_.start();
     searchThread_.start();
@@ -122,7 +130,10 @@ bool LibraryController::setModelDir(const QString& dir)
         return false;
     }
     modelDir_ = clean;
+    ++*latestSearch_; // results in flight come from the old model
+    searching_ = false;
     Q_EMIT modelChanged(modelDir_);
+    rerunLastSearch();
     return true;
 }
 
@@ -131,7 +142,10 @@ void LibraryController::addFolder(const QString& folder)
     if (shutDown_)
         return;
     if (modelDir_.isEmpty()) {
-        Q_EMIT modelNeeded(noModelSentence());
+        if (!startupError_.isEmpty())
+            Q_EMIT errorOccurred(startupError_, startupErrorDetail_);
+        else
+            Q_EMIT modelNeeded(noModelSentence());
         return;
     }
     if (isIndexing()) {
@@ -179,11 +193,15 @@ void LibraryController::endRun()
     control_.reset();
     // The run changed the catalog and the vector file: reopen them.
     SearchWorker* worker = searchWorker_;
+    if (shutDown_ || !worker)
+        return;
     QMetaObject::invokeMethod(worker, [worker] { worker->reopen(); }, Qt::QueuedConnection);
 }
 
 void LibraryController::onIndexFinished(const IndexSummary& summary)
 {
+    if (shutDown_)
+        return; // queued before the window closed
     endRun();
     try {
         const Catalog catalog(libraryDir_);
@@ -196,11 +214,14 @@ void LibraryController::onIndexFinished(const IndexSummary& summary)
         qWarning("%s", e.what());
     }
     Q_EMIT indexingFinished(summary, indexSummarySentence(summary));
+    rerunLastSearch(); // show the new photos too
 }
 
 void LibraryController::onIndexFailed(const QString& sentence, const QString& detail)
 {
     qWarning("%s %s", qPrintable(sentence), qPrintable(detail));
+    if (shutDown_)
+        return;
     endRun();
     Q_EMIT indexingFailed(sentence, detail);
 }
@@ -209,6 +230,7 @@ void LibraryController::search(const QString& text)
 {
     const QString query = text.simplified();
     if (query.isEmpty()) {
+        lastKind_ = -1;
         ++*latestSearch_; // whatever is queued is stale now
         searching_ = false;
         SearchResults empty;
@@ -230,12 +252,20 @@ void LibraryController::startSearch(int kind, const QString& input, const QStrin
     if (shutDown_)
         return;
     if (modelDir_.isEmpty()) {
-        Q_EMIT modelNeeded(noModelSentence());
+        if (!startupError_.isEmpty())
+            Q_EMIT searchFailed(startupError_, startupErrorDetail_);
+        else
+            Q_EMIT modelNeeded(noModelSentence());
         return;
     }
+    SearchWorker* worker = searchWorker_;
+    if (!worker)
+        return;
+    lastKind_ = kind;
+    lastInput_ = input;
+    lastDescription_ = description;
     const int id = ++*latestSearch_;
     searching_ = true;
-    SearchWorker* worker = searchWorker_;
     const QString modelDir = modelDir_;
     QMetaObject::invokeMethod(
         worker,
@@ -246,8 +276,16 @@ void LibraryController::startSearch(int kind, const QString& input, const QStrin
     Q_EMIT searchStarted(description);
 }
 
+void LibraryController::rerunLastSearch()
+{
+    if (lastKind_ >= 0 && !shutDown_)
+        startSearch(lastKind_, lastInput_, lastDescription_);
+}
+
 void LibraryController::onSearchFinished(const SearchResults& results)
 {
+    if (shutDown_)
+        return;
     if (results.requestId != latestSearch_->load())
         return;
     searching_ = false;
@@ -257,22 +295,50 @@ void LibraryController::onSearchFinished(const SearchResults& results)
 void LibraryController::onSearchFailed(int requestId, const QString& sentence, const QString& detail)
 {
     qWarning("%s %s", qPrintable(sentence), qPrintable(detail));
-    if (requestId != latestSearch_->load())
+    if (shutDown_ || requestId != latestSearch_->load())
         return;
     searching_ = false;
     Q_EMIT searchFailed(sentence, detail);
 }
 
-void LibraryController::shutdown()
+void LibraryController::beginShutdown()
 {
     if (shutDown_)
         return;
     shutDown_ = true;
+    // Whatever the workers still report (a run's end, a search's results)
+    // is dropped; the workers are deleted when their threads finish.
+    if (indexWorker_)
+        disconnect(indexWorker_, nullptr, this, nullptr);
+    if (searchWorker_)
+        disconnect(searchWorker_, nullptr, this, nullptr);
     if (control_)
-        control_->cancel();
+        control_->cancel(); // also wakes a paused run
     ++*latestSearch_; // queued searches are skipped
+    searching_ = false;
     indexThread_.quit();
     searchThread_.quit();
+}
+
+void LibraryController::requestShutdown()
+{
+    beginShutdown();
+    // Both may have finished already; stopped() always comes from the event loop.
+    QMetaObject::invokeMethod(this, &LibraryController::threadFinished, Qt::QueuedConnection);
+}
+
+void LibraryController::threadFinished()
+{
+    if (!shutDown_ || stoppedEmitted_ || !hasStopped())
+        return;
+    stoppedEmitted_ = true;
+    control_.reset();
+    Q_EMIT stopped();
+}
+
+void LibraryController::shutdown()
+{
+    beginShutdown();
     indexThread_.wait();
     searchThread_.wait();
     control_.reset();

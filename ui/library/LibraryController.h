@@ -12,6 +12,7 @@
 #include "LibraryTypes.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QThread>
 
@@ -39,6 +40,14 @@ public:
     bool isIndexing() const { return control_ != nullptr; }
     bool isPaused() const;
     bool isSearching() const { return searching_; }
+    // True once shutdown began (requestShutdown() or shutdown()): nothing new starts.
+    bool isShuttingDown() const { return shutDown_; }
+    // True once both threads have finished (after a shutdown).
+    bool hasStopped() const { return indexThread_.isFinished() && searchThread_.isFinished(); }
+    // Set when the catalog could not be opened at startup (newer schema,
+    // unwritable folder, ...): one sentence for the user, and the detail.
+    const QString& startupError() const { return startupError_; }
+    const QString& startupErrorDetail() const { return startupErrorDetail_; }
 
     // The catalog's counts and failures; nullopt with `error` set when the
     // catalog cannot be read.
@@ -62,6 +71,12 @@ public Q_SLOTS:
     void search(const QString& text);
     // Photos that look like the one at `path` (itself first).
     void findSimilar(const QString& path);
+    // Runs the last text or "similar" request again (after an index run or
+    // a model change); nothing when the results were cleared.
+    void rerunLastSearch();
+    // Cancels a run (what was committed stays) and asks both threads to
+    // stop without waiting; stopped() follows once both have finished.
+    void requestShutdown();
     // Cancels a run (what was committed stays) and waits for both threads.
     void shutdown();
 
@@ -82,6 +97,9 @@ Q_SIGNALS:
     void resultsReady(const photosearch::SearchResults& results);
     void searchFailed(const QString& sentence, const QString& detail);
 
+    // Both threads have finished after requestShutdown().
+    void stopped();
+
 private:
     void startSearch(int kind, const QString& input, const QString& description);
     void onIndexFinished(const IndexSummary& summary);
@@ -89,17 +107,27 @@ private:
     void onSearchFinished(const SearchResults& results);
     void onSearchFailed(int requestId, const QString& sentence, const QString& detail);
     void endRun();
+    void beginShutdown();
+    void threadFinished();
 
     QString libraryDir_;
     QString modelDir_;
     QThread indexThread_;
     QThread searchThread_;
-    IndexWorker* indexWorker_ = nullptr;
-    SearchWorker* searchWorker_ = nullptr;
+    // Deleted (deleteLater) when their threads finish.
+    QPointer<IndexWorker> indexWorker_;
+    QPointer<SearchWorker> searchWorker_;
     std::shared_ptr<IndexControl> control_; // set while a run is going
     std::shared_ptr<std::atomic_int> latestSearch_;
     bool searching_ = false;
     bool shutDown_ = false;
+    bool stoppedEmitted_ = false;
+    QString startupError_;
+    QString startupErrorDetail_;
+    // The last search request, for rerunLastSearch(); kind < 0 when none.
+    int lastKind_ = -1;
+    QString lastInput_;
+    QString lastDescription_;
 };
 
 } // namespace photosearch

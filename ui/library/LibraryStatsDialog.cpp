@@ -35,14 +35,15 @@ LibraryStatsDialog::LibraryStatsDialog(const QString& libraryDir, const Catalog:
 
     if (!stats.failures.empty()) {
         layout->addWidget(new QLabel(tr("Files that could not be indexed:"), this));
-        failures_ = new QTableWidget(int(stats.failures.size()), 2, this);
+        const int rows = int(qMin<size_t>(stats.failures.size(), size_t(kMaxFailureRows)));
+        failures_ = new QTableWidget(rows, 2, this);
         failures_->setObjectName(QStringLiteral("failures"));
         failures_->setHorizontalHeaderLabels({tr("File"), tr("Reason")});
         failures_->setEditTriggers(QAbstractItemView::NoEditTriggers);
         failures_->setSelectionBehavior(QAbstractItemView::SelectRows);
         failures_->verticalHeader()->hide();
         failures_->horizontalHeader()->setStretchLastSection(true);
-        for (int row = 0; row < int(stats.failures.size()); ++row) {
+        for (int row = 0; row < rows; ++row) {
             const auto& [path, reason] = stats.failures[size_t(row)];
             auto* file = new QTableWidgetItem(QDir::toNativeSeparators(path));
             file->setToolTip(file->text());
@@ -53,6 +54,13 @@ LibraryStatsDialog::LibraryStatsDialog(const QString& libraryDir, const Catalog:
         }
         failures_->resizeColumnToContents(0);
         layout->addWidget(failures_, 1);
+        if (stats.failures.size() > size_t(rows)) {
+            auto* more = new QLabel(tr("…and %1 more, not listed here.")
+                                        .arg(locale.toString(qint64(stats.failures.size() - size_t(rows)))),
+                                    this);
+            more->setObjectName(QStringLiteral("moreFailures"));
+            layout->addWidget(more);
+        }
     } else {
         layout->addStretch(1);
     }

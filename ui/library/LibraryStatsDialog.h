@@ -15,6 +15,10 @@ class LibraryStatsDialog : public QDialog {
 public:
     LibraryStatsDialog(const QString& libraryDir, const Catalog::Stats& stats, QWidget* parent = nullptr);
 
+    // At most this many failures are listed (one table item per cell is
+    // built on the GUI thread); a line says how many more there are.
+    static constexpr int kMaxFailureRows = 1000;
+
     int failureRows() const;
 
 private:
