@@ -1,3 +1,6 @@
+// LibTorch (through ImagePreprocessor.h) before Qt.
+#include "ImagePreprocessor.h"
+
 #include "ThumbnailLoader.h"
 
 #include "HeifDecoder.h"
@@ -13,7 +16,6 @@ namespace photosearch {
 namespace {
 
 constexpr qint64 kCacheBytes = 96LL * 1024 * 1024;
-constexpr qint64 kMaxHeifPixels = 200LL * 1000 * 1000;
 
 QImage fit(const QImage& image, QSize box)
 {
@@ -123,7 +125,7 @@ QImage ThumbnailLoader::decode(const QString& path, QSize box)
         return {};
     }
     try {
-        return fit(decodeHeif(file.readAll(), path, kMaxHeifPixels), box);
+        return fit(decodeHeif(file.readAll(), path, ImagePreprocessor::maxPixels), box);
     } catch (const std::exception& e) {
         qWarning("thumbnail: %s", e.what());
         return {};
