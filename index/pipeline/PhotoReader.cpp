@@ -44,7 +44,8 @@ void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor,
         record.format = imageFormatName(decoded.format);
         pixels = preprocessor.toTensor(decoded.image);
     } catch (const std::bad_alloc&) {
-        record.status = PhotoStatus::Failed;
+        // Memory comes back: tried again on the next run (see PhotoStatus).
+        record.status = PhotoStatus::Unreadable;
         record.error = QStringLiteral("There is not enough memory to decode the image.");
         return;
     } catch (const std::exception& e) {

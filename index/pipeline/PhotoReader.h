@@ -26,7 +26,7 @@ PhotoFile readPhotoFile(const QString& path);
 QString contentHashOf(const QByteArray& bytes);
 
 // Fills format, size, metadata and `pixels` from the bytes; on failure sets
-// record.status = Failed and record.error and leaves `pixels` undefined.
+// record.status (Failed, or Unreadable when memory ran out) and record.error and leaves `pixels` undefined.
 // Never throws for bad input.
 void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor, bool reducedDecode,
                  PhotoRecord& record, torch::Tensor& pixels);
