@@ -5,6 +5,8 @@
 
 #include <libheif/heif.h>
 
+#include <QtEndian>
+
 #include <cstring>
 #include <memory>
 
@@ -18,28 +20,51 @@ namespace {
                          .toStdString());
 }
 
+using ContextPtr = std::unique_ptr<heif_context, void (*)(heif_context*)>;
+using HandlePtr = std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle*)>;
+
+// A parsed container and its primary image; nothing is decoded yet.
+struct HeifPrimary {
+    ContextPtr context{heif_context_alloc(), heif_context_free};
+    HandlePtr handle{nullptr, heif_image_handle_release};
+    QString failedStep;
+    heif_error error{heif_error_Ok, heif_suberror_Unspecified, nullptr};
+
+    // `bytes` must outlive this object (the context reads it without a copy).
+    bool open(const QByteArray& bytes)
+    {
+        if (!context)
+            return false;
+        error = heif_context_read_from_memory_without_copy(context.get(), bytes.constData(), size_t(bytes.size()),
+                                                           nullptr);
+        if (error.code != heif_error_Ok) {
+            failedStep = QStringLiteral("bad container");
+            return false;
+        }
+        heif_image_handle* raw = nullptr;
+        error = heif_context_get_primary_image_handle(context.get(), &raw);
+        handle.reset(raw);
+        if (error.code != heif_error_Ok || !raw) {
+            failedStep = QStringLiteral("no primary image");
+            return false;
+        }
+        return true;
+    }
+};
+
 } // namespace
 
 QImage decodeHeif(const QByteArray& bytes, const QString& name, qint64 maxPixels)
 {
-    const std::unique_ptr<heif_context, void (*)(heif_context*)> ctx(heif_context_alloc(), heif_context_free);
-    if (!ctx)
+    HeifPrimary file;
+    if (!file.context)
         throw ImageError(QStringLiteral("%1 cannot be read: out of memory.").arg(name).toStdString());
-    // `bytes` outlives the context.
-    heif_error err = heif_context_read_from_memory_without_copy(ctx.get(), bytes.constData(), size_t(bytes.size()),
-                                                               nullptr);
-    if (err.code != heif_error_Ok)
-        fail(name, QStringLiteral("bad container"), err);
-
-    heif_image_handle* rawHandle = nullptr;
-    err = heif_context_get_primary_image_handle(ctx.get(), &rawHandle);
-    if (err.code != heif_error_Ok || !rawHandle)
-        fail(name, QStringLiteral("no primary image"), err);
-    const std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle*)> handle(rawHandle,
-                                                                                      heif_image_handle_release);
+    if (!file.open(bytes))
+        fail(name, file.failedStep, file.error);
+    const heif_image_handle* handle = file.handle.get();
     // The size as displayed (transformations applied), from the container.
-    const int width = heif_image_handle_get_width(handle.get());
-    const int height = heif_image_handle_get_height(handle.get());
+    const int width = heif_image_handle_get_width(handle);
+    const int height = heif_image_handle_get_height(handle);
     if (width <= 0 || height <= 0)
         throw ImageError(QStringLiteral("%1 cannot be read as a HEIF/AVIF image (it has no size).")
                              .arg(name).toStdString());
@@ -55,8 +80,8 @@ QImage decodeHeif(const QByteArray& bytes, const QString& name, qint64 maxPixels
             options->convert_hdr_to_8bit = 1;
     }
     heif_image* rawImage = nullptr;
-    err = heif_decode_image(handle.get(), &rawImage, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
-                            options.get());
+    const heif_error err = heif_decode_image(handle, &rawImage, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+                                             options.get());
     if (err.code != heif_error_Ok || !rawImage)
         fail(name, QStringLiteral("cannot decode"), err);
     const std::unique_ptr<heif_image, void (*)(const heif_image*)> image(rawImage, heif_image_release);
@@ -75,6 +100,33 @@ QImage decodeHeif(const QByteArray& bytes, const QString& name, qint64 maxPixels
     for (int y = 0; y < h; ++y)
         std::memcpy(out.scanLine(y), plane + qsizetype(y) * stride, size_t(w) * 3);
     return out;
+}
+
+QByteArray heifExif(const QByteArray& bytes)
+{
+    HeifPrimary file;
+    if (!file.open(bytes))
+        return {};
+    heif_item_id id = 0;
+    if (heif_image_handle_get_list_of_metadata_block_IDs(file.handle.get(), "Exif", &id, 1) < 1)
+        return {};
+    const size_t size = heif_image_handle_get_metadata_size(file.handle.get(), id);
+    // The item lies inside the file, so a larger claim is a broken container.
+    if (size < 4 || size > size_t(bytes.size()))
+        return {};
+    QByteArray block(qsizetype(size), Qt::Uninitialized);
+    if (heif_image_handle_get_metadata(file.handle.get(), id, block.data()).code != heif_error_Ok)
+        return {};
+    // ISO/IEC 23008-12 Annex A: a big-endian 32-bit offset from its own end
+    // to the TIFF header; some writers also keep JPEG's "Exif\0\0" prefix.
+    const quint32 offset = qFromBigEndian<quint32>(block.constData());
+    if (offset > size - 4)
+        return {};
+    QByteArray tiff = block.mid(qsizetype(4 + offset));
+    static const QByteArray jpegPrefix("Exif\0\0", 6);
+    if (tiff.startsWith(jpegPrefix))
+        tiff.remove(0, jpegPrefix.size());
+    return tiff;
 }
 
 bool heifDecoderAvailable()

@@ -16,6 +16,11 @@ namespace photosearch {
 // ImagePreprocessor.h) for anything that cannot be decoded.
 QImage decodeHeif(const QByteArray& bytes, const QString& name, qint64 maxPixels);
 
+// The primary image's EXIF as a TIFF structure (what exiv2's ExifParser and
+// a JPEG APP1 segment hold after "Exif\0\0"), read from the container
+// without decoding; empty when there is none or the container is broken.
+QByteArray heifExif(const QByteArray& bytes);
+
 // Whether this libheif can decode HEVC-coded HEIF / AV1-coded AVIF.
 bool heifDecoderAvailable();
 bool avifDecoderAvailable();

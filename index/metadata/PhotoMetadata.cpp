@@ -1,5 +1,8 @@
 #include "PhotoMetadata.h"
 
+#include "HeifDecoder.h"
+#include "ImageFormat.h"
+
 #include <exiv2/exiv2.hpp>
 
 #include <QDate>
@@ -138,16 +141,46 @@ void readGps(const Exiv2::ExifData& exif, PhotoMetadata& out)
     out.longitude = longitude;
 }
 
+// exiv2's reader for every format it knows. Anything it throws on leaves
+// what it had read so far.
+void readWithExiv2(const QByteArray& bytes, Exiv2::ExifData& exif, Exiv2::XmpData& xmp)
+{
+    try {
+        auto image = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(bytes.constData()),
+                                               long(bytes.size()));
+        if (!image.get())
+            return;
+        image->readMetadata();
+        exif = image->exifData();
+        xmp = image->xmpData();
+    } catch (...) {
+    }
+}
+
+// exiv2 0.27's BMFF reader finds no EXIF in many HEIC files (those libheif
+// writes among them), so HEIF/AVIF EXIF is also taken from libheif's Exif item.
+void readHeifExif(const QByteArray& bytes, Exiv2::ExifData& exif)
+{
+    const QByteArray tiff = heifExif(bytes);
+    if (tiff.isEmpty())
+        return;
+    try {
+        Exiv2::ExifParser::decode(exif, reinterpret_cast<const Exiv2::byte*>(tiff.constData()),
+                                  uint32_t(tiff.size()));
+    } catch (...) {
+        exif.clear();
+    }
+}
+
 PhotoMetadata read(const QByteArray& bytes)
 {
     PhotoMetadata out;
-    auto image = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(bytes.constData()),
-                                           long(bytes.size()));
-    if (!image.get())
-        return out;
-    image->readMetadata();
-    const Exiv2::ExifData& exif = image->exifData();
-    const Exiv2::XmpData& xmp = image->xmpData();
+    Exiv2::ExifData exif;
+    Exiv2::XmpData xmp;
+    readWithExiv2(bytes, exif, xmp);
+    const ImageFormat format = sniffImageFormat(bytes.left(kImageFormatSniffBytes));
+    if (exif.empty() && (format == ImageFormat::Heif || format == ImageFormat::Avif))
+        readHeifExif(bytes, exif);
 
     for (const char* key : {"Exif.Photo.DateTimeOriginal", "Exif.Photo.DateTimeDigitized"}) {
         out.takenAt = parseExifDate(exifString(exif, key));

@@ -14,6 +14,7 @@
 #include <QtEndian>
 
 #include <cmath>
+#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -215,6 +216,11 @@ bool writeHeif(const QImage& source, const QString& path, bool avif, QString* er
         fillExif(data, *exif);
         Exiv2::Blob blob; // starts with the TIFF header, as libheif wants
         Exiv2::ExifParser::encode(blob, Exiv2::littleEndian, data);
+        if (exif->exifPrefix) {
+            // libheif finds the TIFF header and records its offset (6).
+            const Exiv2::byte prefix[] = {'E', 'x', 'i', 'f', 0, 0};
+            blob.insert(blob.begin(), std::begin(prefix), std::end(prefix));
+        }
         err = heif_context_add_exif_metadata(ctx.get(), handle.get(), blob.data(), int(blob.size()));
         if (err.code != heif_error_Ok) {
             setError(error, QStringLiteral("libheif cannot add EXIF (%1)").arg(QString::fromUtf8(err.message)));

@@ -28,6 +28,7 @@ struct ExifFields {
     bool hasGps = false;
     double latitude = 0;
     double longitude = 0;
+    bool exifPrefix = false; // HEIF only: "Exif\0\0" before the TIFF header, as iPhones write it
 };
 
 // A JPEG carrying these EXIF fields. Note: with orientation 5..8 the
