@@ -38,15 +38,11 @@ QString openLibraryDir(const CliArgs& args, LibraryUse use)
 
 QString resolveModelDir(const CliArgs& args, const Catalog& catalog)
 {
-    QString dir = args.value(QStringLiteral("model"));
-    if (dir.isEmpty())
-        dir = qEnvironmentVariable("PHOTOSEARCH_MODEL");
-    if (dir.isEmpty())
-        dir = libraryModelDir(catalog);
+    const QString dir = resolveLibraryModelDir(&catalog, args.value(QStringLiteral("model")));
     if (dir.isEmpty())
         throw UsageError("no CLIP model given: pass --model DIR (a Hugging Face CLIP directory) "
                          "or set PHOTOSEARCH_MODEL");
-    return QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+    return dir;
 }
 
 clip::ComputeOptions computeFromArgs(const CliArgs& args)

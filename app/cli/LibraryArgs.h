@@ -28,8 +28,8 @@ enum class LibraryUse { Create, MustExist };
 // std::runtime_error with a sentence when it is unusable.
 QString openLibraryDir(const CliArgs& args, LibraryUse use);
 
-// --model, else $PHOTOSEARCH_MODEL, else the model the library was last
-// indexed with. Throws UsageError when none is known.
+// resolveLibraryModelDir (index/library/LibraryModel.h) with --model.
+// Throws UsageError when none is known.
 QString resolveModelDir(const CliArgs& args, const Catalog& catalog);
 
 // From --device / --dtype; UsageError for bad values.

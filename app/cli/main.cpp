@@ -48,7 +48,7 @@ const char* kUsage =
     "filters: --after DATE  --before DATE (taken-at, else file time; YYYY-MM-DD)\n"
     "         --folder DIR  --format jpeg,png,webp,gif,bmp,tiff,heif,avif\n"
     "library: --library DIR, else $PHOTOSEARCH_LIBRARY, else the default library\n"
-    "model:   --model DIR, else $PHOTOSEARCH_MODEL, else the one the library was indexed with\n";
+    "model:   --model DIR, else the one the library was indexed with, else $PHOTOSEARCH_MODEL\n";
 
 } // namespace
 

@@ -2,6 +2,9 @@
 
 #include "Catalog.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 namespace photosearch {
 namespace {
 
@@ -13,6 +16,16 @@ const QString kModelIdSetting = QStringLiteral("model.id");
 QString libraryModelDir(const Catalog& catalog)
 {
     return catalog.setting(kModelDirSetting);
+}
+
+QString resolveLibraryModelDir(const Catalog* catalog, const QString& requested)
+{
+    QString dir = requested;
+    if (dir.isEmpty() && catalog)
+        dir = libraryModelDir(*catalog);
+    if (dir.isEmpty())
+        dir = qEnvironmentVariable("PHOTOSEARCH_MODEL");
+    return dir.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
 }
 
 QString libraryModelId(const Catalog& catalog)

@@ -11,6 +11,13 @@ class Catalog;
 
 // Empty when the library has none yet.
 QString libraryModelDir(const Catalog& catalog);
+
+// The model to use with this library, the same for the CLI and the app:
+// the one asked for (`--model`, a choice in the window), else the library's
+// own, else $PHOTOSEARCH_MODEL (a default for libraries that have none,
+// which never switches a library to vectors it does not have). Absolute and
+// clean; empty when there is none.
+QString resolveLibraryModelDir(const Catalog* catalog, const QString& requested = {});
 QString libraryModelId(const Catalog& catalog);
 void setLibraryModel(Catalog& catalog, const QString& modelDir, const QString& modelId);
 

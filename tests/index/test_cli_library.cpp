@@ -36,6 +36,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        qunsetenv("PHOTOSEARCH_MODEL"); // the tests say where the model comes from
         model_ = photosearch::testlib::tinyClipDir();
         if (model_.isEmpty())
             QFAIL("could not write a tiny CLIP model for the tests (see the warning above)");
@@ -75,6 +76,30 @@ private Q_SLOTS:
             QVERIFY(score <= previous);
             previous = score;
         }
+
+        // $PHOTOSEARCH_MODEL is only a default for libraries without a model
+        // (the app's rule too): it never switches this one to vectors it lacks.
+        qputenv("PHOTOSEARCH_MODEL", temp_.filePath(QStringLiteral("no-such-model")).toUtf8());
+        const Run withEnvironment = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("5"),
+                                                QStringLiteral("a red car")}));
+        qunsetenv("PHOTOSEARCH_MODEL");
+        QVERIFY2(withEnvironment.exitCode == 0, withEnvironment.err.constData());
+        QCOMPARE(withEnvironment.out, r.out);
+    }
+
+    void environmentModelIsTheDefault()
+    {
+        const QString folder = temp_.filePath(QStringLiteral("one-photo"));
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(QFile::copy(photos_.good.first(), QDir(folder).filePath(QStringLiteral("only.jpg"))));
+        const QStringList args = {QStringLiteral("index"), QStringLiteral("--library"),
+                                  temp_.filePath(QStringLiteral("env-library")), folder};
+        QCOMPARE(runCli(args).exitCode, 2); // no model anywhere: a usage error
+        qputenv("PHOTOSEARCH_MODEL", model_.toUtf8());
+        const Run r = runCli(args);
+        qunsetenv("PHOTOSEARCH_MODEL");
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.lines().value(0).value(QStringLiteral("added")).toInt(), 1);
     }
 
     void similarRanksTheFileFirst()

@@ -35,7 +35,7 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
 
     try {
         const Catalog catalog(libraryDir_);
-        modelDir_ = libraryModelDir(catalog);
+        modelDir_ = resolveLibraryModelDir(&catalog);
     } catch (const CatalogError& e) {
         qWarning("%s", e.what());
         // Kept for the window to show once it is up (and instead of "no model").
@@ -44,8 +44,8 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
                             .arg(QDir::toNativeSeparators(libraryDir_));
         startupErrorDetail_ = QString::fromUtf8(e.what());
     }
-    if (modelDir_.isEmpty() && !qEnvironmentVariableIsEmpty("PHOTOSEARCH_MODEL"))
-        modelDir_ = absoluteClean(qEnvironmentVariable("PHOTOSEARCH_MODEL"));
+    if (modelDir_.isEmpty())
+        modelDir_ = resolveLibraryModelDir(nullptr);
 
     indexThread_.setObjectName(QStringLiteral("photosearch-index"));
     searchThread_.setObjectName(QStringLiteral("photosearch-search"));

@@ -5,8 +5,8 @@
 // and returns at once; results come back as signals.
 //
 // The model is the catalog's "model.dir" setting (what File ▸ Choose Model
-// or the last index run stored, shared with the CLI), else
-// $PHOTOSEARCH_MODEL.
+// or the last index run stored), else $PHOTOSEARCH_MODEL: the CLI's rule,
+// resolveLibraryModelDir.
 
 #include "Catalog.h"
 #include "LibraryTypes.h"
