@@ -1,5 +1,5 @@
 // LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
-#include "ClipEncoder.h"
+#include "ClipEncoderCache.h"
 
 #include "IndexWorker.h"
 
@@ -14,8 +14,9 @@
 
 namespace photosearch {
 
-IndexWorker::IndexWorker(const QString& libraryDir)
+IndexWorker::IndexWorker(const QString& libraryDir, std::shared_ptr<ClipEncoderCache> encoders)
     : libraryDir_(libraryDir)
+    , encoders_(std::move(encoders))
 {
 }
 
@@ -24,13 +25,13 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, const std:
     const QString where = QDir::toNativeSeparators(folder);
     try {
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-        const ClipEncoder encoder(modelDir, clip::chooseCompute(clip::DevicePreference::Auto));
+        const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir);
         const QString modelId = modelIdForDirectory(modelDir);
         IndexSummary summary;
         if (control->isCancelled()) {
             summary.cancelled = true;
         } else {
-            Indexer indexer(libraryDir_, encoder.model(), encoder.preprocessor(), modelId);
+            Indexer indexer(libraryDir_, encoder->model(), encoder->preprocessor(), modelId);
             IndexOptions options;
             options.roots = {folder};
             summary = indexer.run(options, control.get(), [this](const IndexProgress& p) { Q_EMIT progress(p); });

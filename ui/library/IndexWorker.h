@@ -2,8 +2,9 @@
 // Runs one index run at a time on the controller's index thread: loads the
 // model, runs the Indexer (which blocks this thread, not the GUI), records
 // the model in the catalog settings like the CLI, and reports back through
-// queued signals. The encoder is loaded per run and released after it, so
-// an idle window does not hold a second copy of the weights.
+// queued signals. The encoder comes from the controller's ClipEncoderCache
+// (the same weights as the search thread's when the model is the same) and
+// is let go after the run.
 
 #include "LibraryTypes.h"
 
@@ -14,12 +15,13 @@
 
 namespace photosearch {
 
+class ClipEncoderCache;
 class IndexControl;
 
 class IndexWorker : public QObject {
     Q_OBJECT
 public:
-    explicit IndexWorker(const QString& libraryDir);
+    IndexWorker(const QString& libraryDir, std::shared_ptr<ClipEncoderCache> encoders);
 
     // Called on the worker's thread (queued by the controller).
     void run(const QString& folder, const QString& modelDir, const std::shared_ptr<IndexControl>& control);
@@ -33,6 +35,7 @@ Q_SIGNALS:
 
 private:
     QString libraryDir_;
+    std::shared_ptr<ClipEncoderCache> encoders_;
 };
 
 } // namespace photosearch

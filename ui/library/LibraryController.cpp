@@ -1,6 +1,7 @@
 #include "LibraryController.h"
 
 #include "Catalog.h"
+#include "ClipEncoderCache.h"
 #include "IndexControl.h"
 #include "IndexReport.h"
 #include "IndexWorker.h"
@@ -49,10 +50,11 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
 
     indexThread_.setObjectName(QStringLiteral("photosearch-index"));
     searchThread_.setObjectName(QStringLiteral("photosearch-search"));
-    indexWorker_ = new IndexWorker(libraryDir_);
+    const auto encoders = std::make_shared<ClipEncoderCache>();
+    indexWorker_ = new IndexWorker(libraryDir_, encoders);
     indexWorker_->moveToThread(&indexThread_);
     connect(&indexThread_, &QThread::finished, indexWorker_, &QObject::deleteLater);
-    searchWorker_ = new SearchWorker(libraryDir_, latestSearch_);
+    searchWorker_ = new SearchWorker(libraryDir_, latestSearch_, encoders);
     searchWorker_->moveToThread(&searchThread_);
     connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
 

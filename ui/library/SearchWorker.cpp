@@ -1,5 +1,5 @@
 // LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
-#include "ClipEncoder.h"
+#include "ClipEncoderCache.h"
 
 #include "SearchWorker.h"
 
@@ -13,9 +13,11 @@
 
 namespace photosearch {
 
-SearchWorker::SearchWorker(const QString& libraryDir, std::shared_ptr<const std::atomic_int> latestRequest)
+SearchWorker::SearchWorker(const QString& libraryDir, std::shared_ptr<const std::atomic_int> latestRequest,
+                           std::shared_ptr<ClipEncoderCache> encoders)
     : libraryDir_(libraryDir)
     , latest_(std::move(latestRequest))
+    , encoders_(std::move(encoders))
 {
 }
 
@@ -32,7 +34,7 @@ void SearchWorker::ensureEngine(const QString& modelDir)
         engine_.reset();
         encoder_.reset();
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-        encoder_ = std::make_unique<ClipEncoder>(modelDir, clip::chooseCompute(clip::DevicePreference::Auto));
+        encoder_ = encoders_->acquire(modelDir);
         modelId_ = modelIdForDirectory(modelDir);
     }
     if (!engine_) {

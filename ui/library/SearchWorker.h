@@ -1,7 +1,7 @@
 #pragma once
 // Answers text and "similar photo" searches on the controller's search
-// thread. The model is loaded lazily on the first search (off the GUI thread)
-// and kept; the SearchEngine (a catalog connection and the model's vector
+// thread. The model is taken from the controller's ClipEncoderCache on the
+// first search (off the GUI thread) and kept; the SearchEngine (a catalog connection and the model's vector
 // store) is reopened after an index run so it sees the new photos.
 //
 // Requests carry an id; one that is no longer the latest when its turn comes
@@ -18,11 +18,13 @@
 namespace photosearch {
 
 class ClipEncoder;
+class ClipEncoderCache;
 
 class SearchWorker : public QObject {
     Q_OBJECT
 public:
-    SearchWorker(const QString& libraryDir, std::shared_ptr<const std::atomic_int> latestRequest);
+    SearchWorker(const QString& libraryDir, std::shared_ptr<const std::atomic_int> latestRequest,
+                 std::shared_ptr<ClipEncoderCache> encoders);
     ~SearchWorker() override;
 
     enum class Kind { Text, Similar };
@@ -42,7 +44,8 @@ private:
 
     QString libraryDir_;
     std::shared_ptr<const std::atomic_int> latest_;
-    std::unique_ptr<ClipEncoder> encoder_;
+    std::shared_ptr<ClipEncoderCache> encoders_;
+    std::shared_ptr<const ClipEncoder> encoder_;
     QString modelId_;
     std::unique_ptr<SearchEngine> engine_;
 };
