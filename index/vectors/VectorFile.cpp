@@ -79,6 +79,10 @@ void Hash64::block(const uchar* p)
 
 void Hash64::update(const void* data, size_t size)
 {
+    // FAISS writes empty vectors as (data() == nullptr, 0 bytes); memcpy
+    // from a null pointer is undefined even for 0 bytes.
+    if (size == 0)
+        return;
     auto p = static_cast<const uchar*>(data);
     length_ += size;
     if (tailSize_ > 0) {

@@ -116,6 +116,8 @@ struct MemoryReader : faiss::IOReader {
         if (size == 0)
             return nitems;
         nitems = std::min(nitems, left / size);
+        if (nitems == 0)
+            return 0; // FAISS reads empty vectors into data() == nullptr
         std::memcpy(ptr, p, size * nitems);
         p += size * nitems;
         left -= size * nitems;
@@ -593,7 +595,8 @@ bool VectorStore::Impl::restore(const uchar* data, size_t size, qint64 generatio
             return false;
         }
         rowIds.resize(size_t(h.count));
-        std::memcpy(rowIds.data(), reader.p, reader.left);
+        if (reader.left > 0) // an empty index: rowIds.data() is null
+            std::memcpy(rowIds.data(), reader.p, reader.left);
         rowOf.reserve(rowIds.size());
         for (size_t i = 0; i < rowIds.size(); ++i)
             if (!rowOf.emplace(rowIds[i], idx_t(i)).second) {

@@ -410,9 +410,18 @@ private Q_SLOTS:
             if (!canceller.joinable()) {
                 control.pause();
                 canceller = std::thread([&] {
-                    // What was already decoded may still be written; then nothing.
-                    std::this_thread::sleep_for(std::chrono::milliseconds(400));
-                    const qint64 settled = lastDone;
+                    // What was already decoded may still be written (on a
+                    // loaded machine, or under a sanitizer, that takes a
+                    // while); once the count has stood still for 0.6 s,
+                    // nothing more may come. A pause that does not hold
+                    // never settles and fails below.
+                    qint64 settled = lastDone;
+                    for (int still = 0, polls = 0; still < 3 && polls < 100; ++polls) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                        const qint64 now = lastDone;
+                        still = now == settled ? still + 1 : 0;
+                        settled = now;
+                    }
                     std::this_thread::sleep_for(std::chrono::milliseconds(400));
                     doneWhilePaused = lastDone - settled;
                     control.cancel();

@@ -127,7 +127,7 @@ void TestMetadata::garbage()
     const QList<QByteArray> inputs{
         QByteArray(),
         QByteArray("just some text, not an image\n"),
-        QByteArray("\xFF\xD8\xFF\xE1\xFF\xFF" "Exif\0\0II*\0\x08\0\0\0\xFF\xFF", 24),
+        QByteArray("\xFF\xD8\xFF\xE1\xFF\xFF" "Exif\0\0II*\0\x08\0\0\0\xFF\xFF", 22),
         QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(100, 'x'),
         QByteArray(4096, '\xFF'),
     };
