@@ -24,9 +24,13 @@ public:
 
     // The encoder for this directory: the one still held by another user,
     // else a new one (loaded while holding the cache: a second thread asking
-    // meanwhile waits for it instead of loading a copy). A model is freed
-    // when its last holder lets go. Throws clip::ModelError like ClipEncoder.
-    std::shared_ptr<const ClipEncoder> acquire(const QString& modelDir);
+    // meanwhile waits for it instead of loading a copy). `identity` says
+    // which files the caller means (the model id, ModelIdentity.h): weights
+    // replaced on disk since the last load give a new id and a fresh load,
+    // so embeddings are never stored under an id whose weights they did not
+    // come from. A model is freed when its last holder lets go. Throws
+    // clip::ModelError like ClipEncoder.
+    std::shared_ptr<const ClipEncoder> acquire(const QString& modelDir, const QString& identity);
 
 private:
     clip::DevicePreference device_;

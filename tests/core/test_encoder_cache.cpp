@@ -17,6 +17,11 @@
 
 using namespace photosearch;
 
+namespace {
+// Stands for ModelIdentity's id of the files as they are.
+const QString kId = QStringLiteral("clip-0000000000000001");
+} // namespace
+
 class TestEncoderCache : public QObject {
     Q_OBJECT
 
@@ -38,12 +43,22 @@ private Q_SLOTS:
     void sameDirectorySameWeights()
     {
         ClipEncoderCache cache(clip::DevicePreference::Cpu);
-        const auto first = cache.acquire(modelA_);
-        const auto second = cache.acquire(modelA_);
+        const auto first = cache.acquire(modelA_, kId);
+        const auto second = cache.acquire(modelA_, kId);
         QCOMPARE(first.get(), second.get());
-        const auto other = cache.acquire(modelB_);
+        const auto other = cache.acquire(modelB_, kId);
         QVERIFY(other.get() != first.get());
         QCOMPARE(other->modelDir(), modelB_);
+    }
+
+    void changedFilesLoadAgain()
+    {
+        // Weights replaced on disk give another id: the old encoder is not
+        // handed out for it, even while it is still held.
+        ClipEncoderCache cache(clip::DevicePreference::Cpu);
+        const auto before = cache.acquire(modelA_, kId);
+        const auto after = cache.acquire(modelA_, QStringLiteral("clip-0000000000000002"));
+        QVERIFY(after.get() != before.get());
     }
 
     void freedWithItsLastHolder()
@@ -51,19 +66,19 @@ private Q_SLOTS:
         ClipEncoderCache cache(clip::DevicePreference::Cpu);
         std::weak_ptr<const ClipEncoder> watch;
         {
-            const auto held = cache.acquire(modelA_);
+            const auto held = cache.acquire(modelA_, kId);
             watch = held;
         }
         QVERIFY(watch.expired()); // the cache itself keeps nothing alive
-        const auto again = cache.acquire(modelA_);
+        const auto again = cache.acquire(modelA_, kId);
         QVERIFY(again);
     }
 
     void badModelThrowsAndLeavesTheCacheUsable()
     {
         ClipEncoderCache cache(clip::DevicePreference::Cpu);
-        QVERIFY_THROWS_EXCEPTION(clip::ModelError, cache.acquire(temp_.filePath(QStringLiteral("missing"))));
-        QVERIFY(cache.acquire(modelA_));
+        QVERIFY_THROWS_EXCEPTION(clip::ModelError, cache.acquire(temp_.filePath(QStringLiteral("missing")), kId));
+        QVERIFY(cache.acquire(modelA_, kId));
     }
 
     void threadsShareOneModel()
@@ -73,7 +88,7 @@ private Q_SLOTS:
         // what one thread alone gives.
         ClipEncoderCache cache(clip::DevicePreference::Cpu);
         const QStringList texts = {QStringLiteral("a dog on a beach"), QStringLiteral("a red car")};
-        const torch::Tensor expected = cache.acquire(modelA_)->embedTexts(texts);
+        const torch::Tensor expected = cache.acquire(modelA_, kId)->embedTexts(texts);
 
         ClipEncoderCache shared(clip::DevicePreference::Cpu);
         constexpr int kThreads = 4;
@@ -83,7 +98,7 @@ private Q_SLOTS:
         std::vector<std::thread> threads;
         for (int i = 0; i < kThreads; ++i) {
             threads.emplace_back([&, i] {
-                const auto encoder = shared.acquire(modelA_);
+                const auto encoder = shared.acquire(modelA_, kId);
                 seen[size_t(i)] = encoder.get();
                 // Everyone holds it before anyone embeds, so no thread can
                 // let go of it early and make a later one load a second copy.

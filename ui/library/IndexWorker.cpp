@@ -25,8 +25,8 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, const std:
     const QString where = QDir::toNativeSeparators(folder);
     try {
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-        const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir);
         const QString modelId = modelIdForDirectory(modelDir);
+        const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir, modelId);
         IndexSummary summary;
         if (control->isCancelled()) {
             summary.cancelled = true;

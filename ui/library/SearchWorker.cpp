@@ -34,8 +34,8 @@ void SearchWorker::ensureEngine(const QString& modelDir)
         engine_.reset();
         encoder_.reset();
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-        encoder_ = encoders_->acquire(modelDir);
         modelId_ = modelIdForDirectory(modelDir);
+        encoder_ = encoders_->acquire(modelDir, modelId_);
     }
     if (!engine_) {
         engine_ = std::make_unique<SearchEngine>(libraryDir_, *encoder_, modelId_);
