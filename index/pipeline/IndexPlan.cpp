@@ -101,8 +101,11 @@ IndexPlan planIndex(const ScanResult& scan, const QStringList& roots, const Cata
         }
         IndexJob job;
         job.file = f;
-        if (it != known.cend())
+        if (it != known.cend()) {
             job.existing = *it;
+            job.existingEmbedded =
+                it->status == PhotoStatus::Ok && !it->contentHash.isEmpty() && !lacking.contains(it->id);
+        }
         plan.jobs.push_back(std::move(job));
     }
     if (!scan.cancelled) {

@@ -20,6 +20,10 @@ class Catalog;
 struct IndexJob {
     ScannedFile file;
     std::optional<PhotoRecord> existing; // the catalog row at this path
+    // `existing` is a photo with this model's vector: if the file's hash
+    // still matches (only its mtime changed: a restored backup, a copy
+    // without times), nothing is decoded or encoded again.
+    bool existingEmbedded = false;
 };
 
 struct IndexPlan {

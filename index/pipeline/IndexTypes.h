@@ -32,7 +32,7 @@ struct IndexSummary {
     qint64 moved = 0;     // of `updated`: same content found at a new path
     qint64 removed = 0;   // catalog entries whose file is gone
     qint64 failed = 0;    // files that could not be indexed in this run
-    qint64 unchanged = 0;
+    qint64 unchanged = 0; // content as indexed (a new mtime alone is recorded, nothing encoded)
     double seconds = 0;
     double encoderSeconds = 0; // time the encoder spent encoding
     bool cancelled = false;

@@ -27,7 +27,7 @@ namespace photosearch {
 namespace {
 
 struct Result {
-    enum class Kind { Encode, Moved, Copied, Failed, Vanished };
+    enum class Kind { Encode, Moved, Copied, Touched, Failed, Vanished };
     Kind kind = Kind::Failed;
     PhotoRecord record;          // the row to write (id 0 = new)
     qint64 sourceId = 0;         // Copied: whose embedding to reuse
@@ -165,6 +165,15 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
             return r;
         }
         r.record.contentHash = file.contentHash;
+        if (job.existingEmbedded && job.existing->contentHash == file.contentHash) {
+            // Same bytes, new size/mtime record only.
+            PhotoRecord rec = *job.existing;
+            rec.size = r.record.size;
+            rec.mtimeMs = r.record.mtimeMs;
+            r.record = std::move(rec);
+            r.kind = Result::Kind::Touched;
+            return r;
+        }
         if (!job.existing) {
             if (std::optional<ContentMatcher::Missing> moved = matcher.claimMissing(file.contentHash)) {
                 // The row moves with its tags, albums and other models'
@@ -373,6 +382,10 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
                 catalog.updatePhoto(rec);
                 ++summary.updated;
                 ++summary.moved;
+                break;
+            case Result::Kind::Touched:
+                catalog.updatePhoto(rec);
+                ++summary.unchanged;
                 break;
             case Result::Kind::Failed:
                 if (isNew)

@@ -135,6 +135,29 @@ private Q_SLOTS:
         QCOMPARE(s.unchanged, s.scanned);
     }
 
+    void newTimesSameBytesEncodeNothing()
+    {
+        // A restored backup or a copy without times: every mtime changes,
+        // no content does. Each file is read and hashed, none decoded again.
+        const QDateTime later = QDateTime::currentDateTime().addSecs(3600);
+        for (const QString& path : photos_.good) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(later, QFileDevice::FileModificationTime));
+        }
+        const IndexSummary s = index();
+        QCOMPARE(s.added, 0);
+        QCOMPARE(s.updated, 0);
+        QCOMPARE(s.encoderSeconds, 0.0);
+        QCOMPARE(s.unchanged, s.scanned);
+        {
+            Catalog catalog(libraryDir_);
+            QCOMPARE(catalog.photoByPath(photos_.good.first())->mtimeMs, later.toMSecsSinceEpoch());
+        }
+        verifyConsistent();
+        QCOMPARE(index().unchanged, s.scanned); // the new times are recorded
+    }
+
     void eachPhotoIsItsOwnNearestNeighbour()
     {
         SearchEngine engine(libraryDir_, *encoder_, modelId_);
