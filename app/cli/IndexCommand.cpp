@@ -140,6 +140,7 @@ int indexCommand(const QStringList& args)
 
     ProgressPrinter printer;
     Indexer indexer(libraryDir, encoder.model(), encoder.preprocessor(), modelId);
+    options.modelDir = modelDir;
     const IndexSummary s = indexer.run(options, &control, std::ref(printer));
     if (::isatty(STDERR_FILENO))
         std::fputc('\n', stderr);

@@ -8,6 +8,7 @@
 #include "ClipEncoder.h"
 #include "ClipModel.h"
 #include "IndexPlan.h"
+#include "LibraryModel.h"
 #include "ImagePreprocessor.h"
 #include "PhotoReader.h"
 #include "VectorCache.h"
@@ -100,6 +101,8 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     }
 
     Catalog catalog(libraryDir_);
+    if (!options.modelDir.isEmpty() && libraryModelId(catalog).isEmpty())
+        setLibraryModel(catalog, options.modelDir, modelId_);
     const int dimension = int(model_.config().projectionDim);
     std::unique_ptr<VectorStore> store = openVectorStore(catalog, libraryDir_, modelId_, dimension);
 

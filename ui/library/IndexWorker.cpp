@@ -34,6 +34,7 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, const std:
             Indexer indexer(libraryDir_, encoder->model(), encoder->preprocessor(), modelId);
             IndexOptions options;
             options.roots = {folder};
+            options.modelDir = modelDir;
             summary = indexer.run(options, control.get(), [this](const IndexProgress& p) { Q_EMIT progress(p); });
         }
         {
