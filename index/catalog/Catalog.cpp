@@ -4,6 +4,7 @@
 #include "SqliteConnection.h"
 
 #include <QDir>
+#include <QRandomGenerator>
 #include <QtEndian>
 
 #include <cstring>
@@ -329,10 +330,15 @@ void Catalog::putEmbedding(qint64 photoId, const QString& modelId, const std::ve
     s.bind(1, photoId).bind(2, modelId).bind(3, int(vector.size()));
     s.bindBlob(4, bytes.constData(), int(bytes.size())).bind(5, contentHash);
     s.run();
+    // A model's first generation is random, not 1: a vectors file copied
+    // in from another library (same model, same number of changes) must
+    // not pass for this one's.
+    const qint64 firstGeneration = QRandomGenerator::system()->bounded(qint64(1), qint64(1) << 62);
     d_->db
-        .statement("INSERT INTO model_generations(model_id, generation) VALUES(?1, 1) "
+        .statement("INSERT INTO model_generations(model_id, generation) VALUES(?1, ?2) "
                    "ON CONFLICT(model_id) DO UPDATE SET generation = generation + 1")
         .bind(1, modelId)
+        .bind(2, firstGeneration)
         .run();
     scope.commit();
 }

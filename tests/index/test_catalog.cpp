@@ -204,6 +204,7 @@ private Q_SLOTS:
     void staleEmbeddingsAreIgnored();
     void badVectorBlobReadsAsMissing();
     void generationIncreasesOnEveryKindOfChange();
+    void librariesDoNotShareGenerations();
     void embeddingsInIdOrderLittleEndian();
     void reenteringFromAVisitorWorks();
     void filterByTime();
@@ -242,7 +243,7 @@ void TestCatalog::createsAndReopensWithData()
         QCOMPARE(catalog.photo(id)->path, QStringLiteral("/p/a.jpg"));
         QCOMPARE(catalog.embedding(id, QStringLiteral("m")), (std::vector<float>{0.5f, 0.25f}));
         QCOMPARE(catalog.setting(QStringLiteral("k")), QStringLiteral("v"));
-        QCOMPARE(catalog.generation(QStringLiteral("m")), qint64(1));
+        QVERIFY(catalog.generation(QStringLiteral("m")) > 0);
     }
     RawDb raw(libraryDir + QStringLiteral("/catalog.sqlite"));
     QCOMPARE(raw.integer("PRAGMA user_version"), qint64(Catalog::kSchemaVersion));
@@ -476,6 +477,26 @@ void TestCatalog::generationIncreasesOnEveryKindOfChange()
 
     catalog.removePhoto(987654); // nothing there, nothing changed
     QCOMPARE(catalog.generation(a), afterRemove);
+}
+
+void TestCatalog::librariesDoNotShareGenerations()
+{
+    // The same history in two libraries: their vectors files must not be
+    // interchangeable (the store trusts a file whose generation matches).
+    QTemporaryDir one;
+    QTemporaryDir two;
+    qint64 generations[2] = {0, 0};
+    int i = 0;
+    for (const QString& dir : {one.path(), two.path()}) {
+        Catalog catalog(dir);
+        PhotoRecord r = makePhoto(QStringLiteral("/p/1.jpg"), QStringLiteral("h1"));
+        catalog.insertPhoto(r);
+        catalog.putEmbedding(r.id, QStringLiteral("m"), {1}, QStringLiteral("h1"));
+        generations[i++] = catalog.generation(QStringLiteral("m"));
+    }
+    QVERIFY(generations[0] > 0);
+    QVERIFY(generations[1] > 0);
+    QVERIFY(generations[0] != generations[1]);
 }
 
 void TestCatalog::embeddingsInIdOrderLittleEndian()
