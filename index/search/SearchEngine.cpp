@@ -64,8 +64,17 @@ std::vector<SearchHit> SearchEngine::searchText(const QString& query, int k, con
 
 std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, const PhotoFilter& filter)
 {
-    const QString path = QDir::cleanPath(QFileInfo(imagePath).absoluteFilePath());
-    if (const std::optional<PhotoRecord> photo = catalog_.photoByPath(path)) {
+    const QFileInfo file(imagePath);
+    const QString path = QDir::cleanPath(file.absoluteFilePath());
+    const std::optional<PhotoRecord> photo = catalog_.photoByPath(path);
+    // The stored vector stands for the file while it is as indexed; one
+    // changed since is embedded as it is now. (One deleted since keeps its
+    // vector: "similar" still works from a result the catalog has.)
+    const bool asIndexed = photo
+                           && (!file.exists()
+                               || (file.size() == photo->size
+                                   && file.lastModified().toMSecsSinceEpoch() == photo->mtimeMs));
+    if (asIndexed) {
         std::vector<float> stored = catalog_.embedding(photo->id, modelId_);
         if (!stored.empty()) {
             std::vector<SearchHit> hits = searchVector(stored, k, filter);

@@ -194,6 +194,42 @@ private Q_SLOTS:
         QVERIFY(hits.front().score > 0.999f);
     }
 
+    void similarOfAFileChangedSinceIndexing()
+    {
+        // Overwritten with another photo's bytes and not indexed again: the
+        // file is embedded as it is now, so that other photo comes first, not
+        // the stale vector stored for this path.
+        const QString path = photos_.good[5];
+        const QString twin = photos_.good[6];
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray original = file.readAll();
+        file.close();
+        const QDateTime originalTime = QFileInfo(path).lastModified();
+        QFile source(twin);
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        const QByteArray twinBytes = source.readAll();
+        QVERIFY(twinBytes != original);
+        const auto overwrite = [&](const QByteArray& bytes) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            QCOMPARE(f.write(bytes), qint64(bytes.size()));
+        };
+        overwrite(twinBytes);
+        SearchEngine engine(libraryDir_, *encoder_, modelId_);
+        const std::vector<SearchHit> hits = engine.similarTo(path, 2);
+        overwrite(original); // as indexed again, for the tests after this one
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(originalTime, QFileDevice::FileModificationTime));
+        }
+        QVERIFY(!hits.empty());
+        QCOMPARE(hits.front().path, twin);
+        QVERIFY(hits.front().score > 0.999f);
+        QCOMPARE(engine.similarTo(path, 1).front().path, path); // as indexed: its own vector
+    }
+
     void filters()
     {
         SearchEngine engine(libraryDir_, *encoder_, modelId_);
