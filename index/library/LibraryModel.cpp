@@ -43,7 +43,9 @@ void setLibraryModel(Catalog& catalog, const QString& modelDir, const QString& m
 
 void recordIndexedModel(Catalog& catalog, const QString& modelDir, const QString& modelId, bool cancelled)
 {
-    if (!cancelled || libraryModelId(catalog).isEmpty())
+    const QString current = libraryModelId(catalog);
+    if (current.isEmpty()
+        || (!cancelled && (current == modelId || catalog.embeddingCount(modelId) >= catalog.embeddingCount(current))))
         setLibraryModel(catalog, modelDir, modelId);
 }
 

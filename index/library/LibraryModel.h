@@ -21,9 +21,12 @@ QString resolveLibraryModelDir(const Catalog* catalog, const QString& requested 
 QString libraryModelId(const Catalog& catalog);
 void setLibraryModel(Catalog& catalog, const QString& modelDir, const QString& modelId);
 
-// After an index run: the run's model becomes the library's, unless the run
-// was cancelled and the library already has one (an interrupted run with
-// another model must not switch search to a half-indexed model).
+// After an index run: the run's model becomes the library's when the library
+// has none, or when the run finished and its model now has vectors for at
+// least as many photos as the library's model. An interrupted run, or one
+// over part of the library only, must not switch search to a model that
+// sees part of the photos (index every folder with the new model to switch,
+// or choose it in the app).
 void recordIndexedModel(Catalog& catalog, const QString& modelDir, const QString& modelId, bool cancelled);
 
 } // namespace photosearch

@@ -5,6 +5,7 @@
 
 #include "Catalog.h"
 #include "CatalogSchema.h"
+#include "LibraryModel.h"
 #include "SqliteConnection.h"
 
 #include <QDir>
@@ -205,6 +206,7 @@ private Q_SLOTS:
     void badVectorBlobReadsAsMissing();
     void generationIncreasesOnEveryKindOfChange();
     void librariesDoNotShareGenerations();
+    void indexRunSwitchesToACoveringModelOnly();
     void embeddingsInIdOrderLittleEndian();
     void reenteringFromAVisitorWorks();
     void filterByTime();
@@ -497,6 +499,39 @@ void TestCatalog::librariesDoNotShareGenerations()
     QVERIFY(generations[0] > 0);
     QVERIFY(generations[1] > 0);
     QVERIFY(generations[0] != generations[1]);
+}
+
+void TestCatalog::indexRunSwitchesToACoveringModelOnly()
+{
+    QTemporaryDir tmp;
+    Catalog catalog(tmp.path());
+    std::vector<qint64> ids;
+    for (int i = 0; i < 3; ++i) {
+        PhotoRecord r = makePhoto(QStringLiteral("/p/%1.jpg").arg(i), QStringLiteral("h%1").arg(i));
+        ids.push_back(catalog.insertPhoto(r));
+    }
+    const QString a = QStringLiteral("clip-a");
+    const QString b = QStringLiteral("clip-b");
+    for (int i = 0; i < 3; ++i)
+        catalog.putEmbedding(ids[size_t(i)], a, {1}, QStringLiteral("h%1").arg(i));
+    recordIndexedModel(catalog, QStringLiteral("/models/a"), a, true); // none yet: even a cancelled run sets it
+    QCOMPARE(libraryModelId(catalog), a);
+
+    // Model b over one folder only: search stays with a, which sees every photo.
+    catalog.putEmbedding(ids[0], b, {1}, QStringLiteral("h0"));
+    recordIndexedModel(catalog, QStringLiteral("/models/b"), b, false);
+    QCOMPARE(libraryModelId(catalog), a);
+    QCOMPARE(libraryModelDir(catalog), QStringLiteral("/models/a"));
+
+    // Once b covers as much, but interrupted: still a.
+    catalog.putEmbedding(ids[1], b, {1}, QStringLiteral("h1"));
+    catalog.putEmbedding(ids[2], b, {1}, QStringLiteral("h2"));
+    recordIndexedModel(catalog, QStringLiteral("/models/b"), b, true);
+    QCOMPARE(libraryModelId(catalog), a);
+    // A finished run: b.
+    recordIndexedModel(catalog, QStringLiteral("/models/b"), b, false);
+    QCOMPARE(libraryModelId(catalog), b);
+    QCOMPARE(libraryModelDir(catalog), QStringLiteral("/models/b"));
 }
 
 void TestCatalog::embeddingsInIdOrderLittleEndian()
