@@ -92,11 +92,17 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     if (!lock.tryLock(0)) {
         qint64 pid = 0;
         QString host, app;
-        lock.getLockInfo(&pid, &host, &app);
-        throw IndexBusyError(QStringLiteral("Another PhotoSearch process (pid %1) is indexing %2; wait for it to "
-                                            "finish or stop it, then run again.")
-                                 .arg(pid)
-                                 .arg(libraryDir_)
+        if (lock.getLockInfo(&pid, &host, &app) && pid > 0)
+            throw IndexBusyError(QStringLiteral("Another PhotoSearch process (pid %1) is indexing %2; wait for it to "
+                                                "finish or stop it, then run again.")
+                                     .arg(pid)
+                                     .arg(libraryDir_)
+                                     .toStdString());
+        // Being written this instant, or left damaged: Qt takes a lock it
+        // cannot read over once it is 30 s old.
+        throw IndexBusyError(QStringLiteral("%1 is locked by %2, which names no process; if no other PhotoSearch "
+                                            "is indexing this library, run again in a minute.")
+                                 .arg(libraryDir_, indexLockPath(libraryDir_))
                                  .toStdString());
     }
 

@@ -154,8 +154,11 @@ private:
         f.mtimeMs = qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
         // Qt cannot open a file whose name it cannot represent, so such a
         // file is reported rather than passed on under a mangled name.
-        if (!validUtf8(rawPath.c_str()))
+        if (!validUtf8(raw.c_str()))
             f.problem = QStringLiteral("The file name is not valid UTF-8; rename the file to index it.");
+        else if (!validUtf8(rawPath.c_str()))
+            f.problem = QStringLiteral("The name of a folder above this file is not valid UTF-8 (shown here "
+                                       "with \uFFFD); rename the folder to index what it holds.");
         result_.files.push_back(std::move(f));
         if (options_.progress && result_.files.size() % 1000 == 0)
             options_.progress(qint64(result_.files.size()));

@@ -452,6 +452,20 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(file));
         held.unlock();
         QCOMPARE(index().added, 0);
+
+        // An empty lock file (being written this instant, or damaged): refused
+        // while fresh, without naming a process it does not name.
+        {
+            QFile empty(QDir(libraryDir_).filePath(QStringLiteral("index.lock")));
+            QVERIFY(empty.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        }
+        try {
+            index();
+            QFAIL("an index run went ahead under a fresh lock file");
+        } catch (const IndexBusyError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("names no process")), e.what());
+        }
+        QVERIFY(QFile::remove(QDir(libraryDir_).filePath(QStringLiteral("index.lock"))));
     }
 
     void pauseThenCancel()

@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace photosearch;
@@ -115,7 +116,26 @@ private Q_SLOTS:
         ::close(fd);
         const ScanResult r = scanFolders({root});
         QCOMPARE(r.files.size(), size_t(1));
-        QVERIFY(r.files.front().problem.contains(QLatin1String("UTF-8")));
+        QVERIFY(r.files.front().problem.contains(QLatin1String("file name is not valid UTF-8")));
+
+        // A good name in a folder whose name is not UTF-8: the folder is named
+        // as the culprit.
+        const QByteArray folder = QFile::encodeName(root) + "/d\xe9j\xe0";
+        QVERIFY(::mkdir(folder.constData(), 0755) == 0);
+        const int inner = ::open((folder + "/ok.png").constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        QVERIFY(inner >= 0);
+        QVERIFY(::write(inner, "\x89PNG\r\n\x1a\n", 8) == 8);
+        ::close(inner);
+        const ScanResult nested = scanFolders({root});
+        QCOMPARE(nested.files.size(), size_t(2));
+        int inFolder = 0;
+        for (const ScannedFile& f : nested.files) {
+            if (f.path.endsWith(QLatin1String("/ok.png"))) {
+                ++inFolder;
+                QVERIFY2(f.problem.contains(QLatin1String("folder above this file")), qPrintable(f.problem));
+            }
+        }
+        QCOMPARE(inFolder, 1);
     }
 
     void missingRootsAndUnreadableFolders()
