@@ -17,6 +17,9 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// `name` as typed on the command line: "-k" for one letter, else "--library".
+QString optionName(const QString& name);
+
 class CliArgs {
 public:
     // `valueOptions` take one value (`--name V` or `--name=V`); `flags` take
@@ -34,5 +37,13 @@ private:
     std::vector<std::pair<QString, QString>> options_;
     QStringList positionals_;
 };
+
+// The integer option `name` (`fallback` when absent): UsageError when it is
+// not a number, below `minimum`, or beyond int (the error gives the maximum).
+int numberOption(const CliArgs& args, const QString& name, int fallback, int minimum);
+
+// Throws std::runtime_error with a sentence when the model folder `dir`
+// does not exist or is not a folder; what is in it is checked when it loads.
+void requireModelFolder(const QString& dir);
 
 } // namespace photosearch::cli

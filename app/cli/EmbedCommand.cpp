@@ -47,6 +47,7 @@ int embedCommand(const QStringList& args)
         throw UsageError(e.what());
     }
     const clip::ComputeOptions compute = clip::chooseCompute(device, dtype);
+    requireModelFolder(modelDir);
     QElapsedTimer timer;
     timer.start();
     const ClipEncoder encoder(modelDir, compute);

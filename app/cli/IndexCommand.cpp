@@ -7,10 +7,14 @@
 #include "LibraryArgs.h"
 #include "LibraryModel.h"
 #include "ModelIdentity.h"
+#include "VectorCache.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLockFile>
 
 #include <atomic>
 #include <chrono>
@@ -77,6 +81,57 @@ private:
     IndexProgress::Phase lastPhase_ = IndexProgress::Phase::Finishing;
 };
 
+// Why ROOT cannot be indexed at all (missing, or a file), else empty. An
+// existing folder that is empty or unreadable still goes to the Indexer,
+// which leaves what is under it alone.
+QString rootProblem(const QString& root)
+{
+    const QFileInfo info(root);
+    const QString path = QDir::cleanPath(info.absoluteFilePath());
+    if (!info.exists())
+        return QStringLiteral("The folder %1 does not exist; check the path").arg(path);
+    if (!info.isDir())
+        return QStringLiteral("%1 is a file, not a folder; pass the folder that holds it").arg(path);
+    return {};
+}
+
+// Checked before anything is created or loaded, so a typo costs no model
+// load. With other roots usable, a bad one is skipped with a warning (an
+// unplugged drive among the roots must not stop the rest); its photos stay
+// in the catalog, as it is not scanned. Returns the roots to index.
+QStringList usableRoots(const QStringList& roots, QStringList* skipped)
+{
+    QStringList usable;
+    QStringList problems;
+    for (const QString& root : roots) {
+        const QString problem = rootProblem(root);
+        if (problem.isEmpty()) {
+            usable << root;
+        } else {
+            problems << problem;
+            *skipped << QDir::cleanPath(QFileInfo(root).absoluteFilePath());
+        }
+    }
+    if (usable.isEmpty())
+        throw std::runtime_error((problems.join(QStringLiteral("; ")) + QStringLiteral(" (nothing was indexed)."))
+                                     .toStdString());
+    for (const QString& problem : problems)
+        std::fprintf(stderr, "photosearch-cli: %s (skipped; nothing under it was changed).\n", qPrintable(problem));
+    return usable;
+}
+
+// An early answer only, so that a second run does not load the model just to
+// be turned away: the Indexer's own lock is the guard.
+void refuseWhileIndexing(const QString& libraryDir)
+{
+    if (!indexRunInProgress(libraryDir))
+        return;
+    qint64 pid = 0;
+    QString host, app;
+    QLockFile(indexLockPath(libraryDir)).getLockInfo(&pid, &host, &app);
+    throw indexBusyError(libraryDir, pid);
+}
+
 } // namespace
 
 int indexCommand(const QStringList& args)
@@ -90,15 +145,13 @@ int indexCommand(const QStringList& args)
     options.roots = a.positionals();
     options.includeHidden = a.has(QStringLiteral("include-hidden"));
     options.reducedDecode = !a.has(QStringLiteral("full-decode"));
-    bool ok = true;
-    options.workers = a.value(QStringLiteral("workers"), QStringLiteral("0")).toInt(&ok);
-    if (!ok || options.workers < 0)
-        throw UsageError("--workers needs a number >= 0");
-    options.batchSize = a.value(QStringLiteral("batch"), QStringLiteral("0")).toInt(&ok);
-    if (!ok || options.batchSize < 0)
-        throw UsageError("--batch needs a number >= 0");
+    options.workers = numberOption(a, QStringLiteral("workers"), 0, 0);
+    options.batchSize = numberOption(a, QStringLiteral("batch"), 0, 0);
 
+    QStringList skippedRoots;
+    options.roots = usableRoots(options.roots, &skippedRoots);
     const QString libraryDir = openLibraryDir(a, LibraryUse::Create);
+    refuseWhileIndexing(libraryDir);
     QString modelDir;
     {
         const Catalog catalog(libraryDir);
@@ -156,7 +209,7 @@ int indexCommand(const QStringList& args)
                      qPrintable(dir));
 
     QJsonArray missing;
-    for (const QString& root : s.missingRoots)
+    for (const QString& root : skippedRoots + s.missingRoots)
         missing.append(root);
     QJsonArray unreadable;
     for (const QString& dir : s.unreadableFolders)

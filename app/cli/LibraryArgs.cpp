@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <stdexcept>
 
@@ -25,6 +26,13 @@ QStringList filterValueOptions()
 QString openLibraryDir(const CliArgs& args, LibraryUse use)
 {
     const QString dir = LibraryLocation::resolve(args.value(QStringLiteral("library")));
+    // Before "no library there": a file is not a typo to index into.
+    const QFileInfo info(dir);
+    if (info.exists() && !info.isDir())
+        throw std::runtime_error(QStringLiteral("The library location %1 is a file, not a library folder; "
+                                                "choose another with --library.")
+                                     .arg(dir)
+                                     .toStdString());
     if (use == LibraryUse::MustExist && !QFileInfo::exists(QDir(dir).filePath(QStringLiteral("catalog.sqlite"))))
         throw std::runtime_error(QStringLiteral("There is no library at %1; index a folder into it first "
                                                 "(photosearch-cli index --model DIR FOLDER).")
@@ -42,6 +50,7 @@ QString resolveModelDir(const CliArgs& args, const Catalog& catalog)
     if (dir.isEmpty())
         throw UsageError("no CLIP model given: pass --model DIR (a Hugging Face CLIP directory) "
                          "or set PHOTOSEARCH_MODEL");
+    requireModelFolder(dir);
     return dir;
 }
 
@@ -63,17 +72,36 @@ namespace {
 
 QDateTime parseDate(const QString& option, const QString& text)
 {
-    QDateTime t = QDateTime::fromString(text, Qt::ISODate);
-    if (!t.isValid()) {
-        const QDate d = QDate::fromString(text, Qt::ISODate);
-        if (d.isValid())
-            t = d.startOfDay();
+    // Only the three forms the usage names, each exactly: Qt::ISODate alone
+    // also takes "2023-07-15T25:00" or "2023-07-15garbage" and drops a part.
+    static const QRegularExpression shape(
+        QStringLiteral("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"));
+    QDateTime t;
+    if (shape.match(text).hasMatch()) {
+        const int length = int(text.size());
+        if (length == 10) {
+            const QDate d = QDate::fromString(text, QStringLiteral("yyyy-MM-dd"));
+            if (d.isValid())
+                t = d.startOfDay();
+        } else {
+            t = QDateTime::fromString(text, length == 16 ? QStringLiteral("yyyy-MM-dd'T'HH:mm")
+                                                         : QStringLiteral("yyyy-MM-dd'T'HH:mm:ss"));
+        }
     }
     if (!t.isValid())
         throw UsageError(QStringLiteral("--%1 needs a date like 2024-03-31 or 2024-03-31T18:00, not '%2'")
                              .arg(option, text)
                              .toStdString());
     return t;
+}
+
+// Like the roots the library stores (canonicalRoots in IndexPlan.h), so that
+// a folder reached through a symlink matches the photos indexed under it.
+QString canonicalFolder(const QString& folder)
+{
+    const QFileInfo info(folder);
+    const QString canonical = info.canonicalFilePath();
+    return canonical.isEmpty() ? QDir::cleanPath(info.absoluteFilePath()) : canonical;
 }
 
 } // namespace
@@ -86,7 +114,7 @@ PhotoFilter filterFromArgs(const CliArgs& args)
     if (args.has(QStringLiteral("before")))
         f.before = parseDate(QStringLiteral("before"), args.value(QStringLiteral("before")));
     if (args.has(QStringLiteral("folder")))
-        f.folder = QDir::cleanPath(QFileInfo(args.value(QStringLiteral("folder"))).absoluteFilePath());
+        f.folder = canonicalFolder(args.value(QStringLiteral("folder")));
     if (args.has(QStringLiteral("format"))) {
         for (const QString& name : args.value(QStringLiteral("format")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const ImageFormat format = imageFormatFromName(name.trimmed().toLower());

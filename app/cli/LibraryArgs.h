@@ -29,7 +29,8 @@ enum class LibraryUse { Create, MustExist };
 QString openLibraryDir(const CliArgs& args, LibraryUse use);
 
 // resolveLibraryModelDir (index/library/LibraryModel.h) with --model.
-// Throws UsageError when none is known.
+// Throws UsageError when none is known, and what requireModelFolder
+// (CliArgs.h) throws.
 QString resolveModelDir(const CliArgs& args, const Catalog& catalog);
 
 // From --device / --dtype; UsageError for bad values.

@@ -24,10 +24,12 @@ int run(const QStringList& args, Mode mode)
     if (a.positionals().size() != 1)
         throw UsageError(mode == Mode::Text ? "search needs one QUERY (quote it if it has spaces)"
                                             : "similar needs one IMAGE");
-    bool ok = true;
-    const int k = a.value(QStringLiteral("k"), QStringLiteral("20")).toInt(&ok);
-    if (!ok || k <= 0)
-        throw UsageError("-k needs a number > 0");
+    // A blank query still embeds (start and end tokens only) and would rank
+    // every photo by nothing the user asked for.
+    if (a.positionals().first().trimmed().isEmpty())
+        throw UsageError(mode == Mode::Text ? "search needs a QUERY with some text in it"
+                                            : "similar needs the path of an IMAGE, not an empty one");
+    const int k = numberOption(a, QStringLiteral("k"), 20, 1);
     const PhotoFilter filter = filterFromArgs(a);
 
     const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);

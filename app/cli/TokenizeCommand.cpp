@@ -13,6 +13,7 @@ int tokenizeCommand(const QStringList& args)
     const QString model = a.required(QStringLiteral("model"));
     if (a.positionals().isEmpty())
         throw UsageError("tokenize needs at least one TEXT");
+    requireModelFolder(model);
     const ClipTokenizer tokenizer = ClipTokenizer::fromDirectory(model);
     for (const QString& text : a.positionals()) {
         QJsonArray ids;

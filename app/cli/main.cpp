@@ -45,7 +45,8 @@ const char* kUsage =
     "  stats [--library DIR]              counts, formats and failures\n"
     "  --version                          print the version\n"
     "\n"
-    "filters: --after DATE  --before DATE (taken-at, else file time; YYYY-MM-DD)\n"
+    "filters: --after DATE  --before DATE (taken-at, else file time;\n"
+    "         YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS)\n"
     "         --folder DIR  --format jpeg,png,webp,gif,bmp,tiff,heif,avif\n"
     "library: --library DIR, else $PHOTOSEARCH_LIBRARY, else the default library\n"
     "model:   --model DIR, else the one the library was indexed with, else $PHOTOSEARCH_MODEL\n";
@@ -83,7 +84,9 @@ int main(int argc, char** argv)
             return statsCommand(args);
         throw UsageError("unknown command '" + command.toStdString() + "'");
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "photosearch-cli: %s\n%s", e.what(), kUsage);
+        // One line (DESIGN.md): the error stays visible, and scripts can log it.
+        // The usage itself is for --help and a bare `photosearch-cli`.
+        std::fprintf(stderr, "photosearch-cli: %s (photosearch-cli --help shows the usage)\n", e.what());
         return 2;
     } catch (const c10::Error& e) {
         // LibTorch messages carry a C++ backtrace; the user gets the first line.

@@ -63,6 +63,22 @@ void copyMetadata(const PhotoRecord& from, PhotoRecord& to)
 
 } // namespace
 
+IndexBusyError indexBusyError(const QString& libraryDir, qint64 pid)
+{
+    if (pid > 0)
+        return IndexBusyError(QStringLiteral("Another PhotoSearch process (pid %1) is indexing %2; wait for it to "
+                                             "finish or stop it, then run again.")
+                                  .arg(pid)
+                                  .arg(libraryDir)
+                                  .toStdString());
+    // Being written this instant, or left damaged: Qt takes a lock it cannot
+    // read over once it is 30 s old.
+    return IndexBusyError(QStringLiteral("%1 is locked by %2, which names no process; if no other PhotoSearch "
+                                         "is indexing this library, run again in a minute.")
+                              .arg(libraryDir, indexLockPath(libraryDir))
+                              .toStdString());
+}
+
 Indexer::Indexer(const QString& libraryDir, const clip::ClipModel& model, const ImagePreprocessor& preprocessor,
                  const QString& modelId)
     : libraryDir_(libraryDir)
@@ -92,18 +108,9 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     if (!lock.tryLock(0)) {
         qint64 pid = 0;
         QString host, app;
-        if (lock.getLockInfo(&pid, &host, &app) && pid > 0)
-            throw IndexBusyError(QStringLiteral("Another PhotoSearch process (pid %1) is indexing %2; wait for it to "
-                                                "finish or stop it, then run again.")
-                                     .arg(pid)
-                                     .arg(libraryDir_)
-                                     .toStdString());
-        // Being written this instant, or left damaged: Qt takes a lock it
-        // cannot read over once it is 30 s old.
-        throw IndexBusyError(QStringLiteral("%1 is locked by %2, which names no process; if no other PhotoSearch "
-                                            "is indexing this library, run again in a minute.")
-                                 .arg(libraryDir_, indexLockPath(libraryDir_))
-                                 .toStdString());
+        if (!lock.getLockInfo(&pid, &host, &app))
+            pid = 0;
+        throw indexBusyError(libraryDir_, pid);
     }
 
     Catalog catalog(libraryDir_);

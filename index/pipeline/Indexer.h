@@ -35,6 +35,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The refusal for a library whose index.lock is held, by process `pid`
+// (0 when the lock file names none: being written, or damaged).
+IndexBusyError indexBusyError(const QString& libraryDir, qint64 pid);
+
 class Indexer {
 public:
     // `model` and `preprocessor` must outlive run(); `modelId` tags every

@@ -4,12 +4,16 @@
 
 #include "CliRun.h"
 #include "GeneratedLibrary.h"
+#include "VectorCache.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -182,6 +186,128 @@ private Q_SLOTS:
         const Run gone = runCli(lib({QStringLiteral("index"), temp_.filePath(QStringLiteral("no-such-folder"))}));
         QCOMPARE(gone.exitCode, 1);
         QVERIFY(gone.err.contains("no-such-folder"));
+
+        // A blank query would rank every photo by nothing.
+        for (const QString& query : {QString(), QStringLiteral("   ")}) {
+            const Run blank = runCli(lib({QStringLiteral("search"), query}));
+            QCOMPARE(blank.exitCode, 2);
+            QVERIFY(blank.out.isEmpty());
+            QCOMPARE(blank.err.count('\n'), 1);
+        }
+    }
+
+    void indexRootsAreCheckedBeforeTheModelLoads()
+    {
+        const QString library = temp_.filePath(QStringLiteral("roots-library"));
+        const auto index = [&](const QString& root) {
+            return runCli({QStringLiteral("index"), QStringLiteral("--library"), library, QStringLiteral("--model"),
+                           model_, root});
+        };
+        const Run file = index(photos_.good.first());
+        QCOMPARE(file.exitCode, 1);
+        QVERIFY(file.out.isEmpty());
+        QCOMPARE(file.err.count('\n'), 1);
+        QVERIFY2(file.err.contains(photos_.good.first().toUtf8()), file.err.constData());
+        QVERIFY2(file.err.contains("is a file, not a folder; pass the folder that holds it"), file.err.constData());
+
+        const QString missingRoot = temp_.filePath(QStringLiteral("no-such-folder"));
+        const Run missing = index(missingRoot);
+        QCOMPARE(missing.exitCode, 1);
+        QCOMPARE(missing.err.count('\n'), 1);
+        QVERIFY2(missing.err.contains(QStringLiteral("The folder %1 does not exist").arg(missingRoot).toUtf8()),
+                 missing.err.constData());
+        // Refused before anything was created or loaded.
+        QVERIFY(!QFileInfo::exists(library));
+
+        // An existing folder with nothing in it is still the Indexer's case.
+        const QString emptyRoot = temp_.filePath(QStringLiteral("empty-root"));
+        QVERIFY(QDir().mkpath(emptyRoot));
+        const Run empty = index(emptyRoot);
+        QVERIFY2(empty.exitCode == 0, empty.err.constData());
+        QCOMPARE(empty.lines().value(0).value(QStringLiteral("scanned")).toInt(), 0);
+
+        // A bad root among usable ones (an unplugged drive) is skipped with a
+        // warning; the others are indexed.
+        const Run mixed = runCli({QStringLiteral("index"), QStringLiteral("--library"), library,
+                                  QStringLiteral("--model"), model_, emptyRoot, missingRoot});
+        QVERIFY2(mixed.exitCode == 0, mixed.err.constData());
+        QVERIFY2(mixed.err.contains(QStringLiteral("The folder %1 does not exist").arg(missingRoot).toUtf8())
+                     && mixed.err.contains("skipped"),
+                 mixed.err.constData());
+        const QJsonArray skipped = mixed.lines().value(0).value(QStringLiteral("missingRoots")).toArray();
+        QCOMPARE(skipped.size(), 1);
+        QCOMPARE(skipped.first().toString(), missingRoot);
+    }
+
+    void libraryOrModelThatIsAFileIsNamed()
+    {
+        const Run library = runCli({QStringLiteral("search"), QStringLiteral("--library"), photos_.good.first(),
+                                    QStringLiteral("x")});
+        QCOMPARE(library.exitCode, 1);
+        QCOMPARE(library.err.count('\n'), 1);
+        QVERIFY2(library.err.contains("is a file, not a library folder"), library.err.constData());
+        QVERIFY2(!library.err.contains("There is no library"), library.err.constData());
+
+        const QString missingModel = temp_.filePath(QStringLiteral("no-such-model"));
+        for (const QString& command : {QStringLiteral("search"), QStringLiteral("index")}) {
+            const Run r = runCli(lib({command, QStringLiteral("--model"), missingModel,
+                                      command == QLatin1String("search") ? QStringLiteral("x") : photos_.root}));
+            QCOMPARE(r.exitCode, 1);
+            QCOMPARE(r.err.count('\n'), 1);
+            QVERIFY2(r.err.contains(QStringLiteral("The model folder %1 does not exist").arg(missingModel).toUtf8()),
+                     r.err.constData());
+        }
+    }
+
+    void secondIndexRunIsRefusedBeforeTheModelLoads()
+    {
+        // This process holds the lock, as a running `index` would.
+        QLockFile lock(photosearch::indexLockPath(library_));
+        QVERIFY(lock.tryLock(0));
+        const Run r = runCli(lib({QStringLiteral("index"), QStringLiteral("--model"), model_, photos_.root}));
+        lock.unlock();
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.out.isEmpty());
+        const QByteArray sentence = QStringLiteral("Another PhotoSearch process (pid %1) is indexing %2; wait for it")
+                                        .arg(QCoreApplication::applicationPid())
+                                        .arg(library_)
+                                        .toUtf8();
+        QVERIFY2(r.err.contains(sentence), r.err.constData());
+        QVERIFY2(!r.err.contains("Loaded"), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+    }
+
+    void folderFilterFollowsSymlinks()
+    {
+        // Roots are stored by their canonical path; --folder is read the same
+        // way, given as the link or as the real folder.
+        const QString real = temp_.filePath(QStringLiteral("real-photos"));
+        const QString link = temp_.filePath(QStringLiteral("linked-photos"));
+        QVERIFY(QDir().mkpath(real + QStringLiteral("/trip")));
+        QVERIFY(QDir().mkpath(real + QStringLiteral("/home")));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(QFile::copy(photos_.good.at(i), QStringLiteral("%1/trip/%2.jpg").arg(real).arg(i)));
+        QVERIFY(QFile::copy(photos_.good.at(3), real + QStringLiteral("/home/3.jpg")));
+        QVERIFY(QFile::link(real, link));
+        const QString library = temp_.filePath(QStringLiteral("symlink-library"));
+        const Run indexed = runCli({QStringLiteral("index"), QStringLiteral("--library"), library,
+                                    QStringLiteral("--model"), model_, link});
+        QVERIFY2(indexed.exitCode == 0, indexed.err.constData());
+        QCOMPARE(indexed.lines().value(0).value(QStringLiteral("added")).toInt(), 4);
+
+        QList<QByteArray> outputs;
+        for (const QString& folder : {link + QStringLiteral("/trip"), real + QStringLiteral("/trip"),
+                                      link + QStringLiteral("/./trip/")}) {
+            const Run r = runCli({QStringLiteral("search"), QStringLiteral("--library"), library,
+                                  QStringLiteral("--folder"), folder, QStringLiteral("x")});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(r.lines().size(), 3);
+            for (const QJsonObject& hit : r.lines())
+                QVERIFY(hit.value(QStringLiteral("path")).toString().contains(QLatin1String("/trip/")));
+            outputs << r.out;
+        }
+        QCOMPARE(outputs.at(0), outputs.at(2));
+        QCOMPARE(outputs.at(0), outputs.at(1));
     }
 };
 
