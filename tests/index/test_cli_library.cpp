@@ -4,6 +4,7 @@
 
 #include "CliRun.h"
 #include "GeneratedLibrary.h"
+#include "TinyModel.h"
 #include "VectorCache.h"
 
 #include <QCoreApplication>
@@ -146,6 +147,26 @@ private Q_SLOTS:
         const Run badFormat = runCli(lib({QStringLiteral("search"), QStringLiteral("--format"), QStringLiteral("psd"),
                                           QStringLiteral("x")}));
         QCOMPARE(badFormat.exitCode, 2);
+    }
+
+    void anotherModelOverOneFolderDoesNotTakeOverSearch()
+    {
+        const QString otherModel = temp_.filePath(QStringLiteral("model-b"));
+        QString error;
+        QVERIFY2(photosearch::testmodel::writeTinyClipModel(otherModel, &error, 7), qPrintable(error));
+        const auto everything = [&] {
+            return runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("10000"),
+                               QStringLiteral("a photo")}))
+                .lines()
+                .size();
+        };
+        const qsizetype before = everything();
+        QVERIFY(before > 0);
+        const QString oneFolder = QFileInfo(photos_.dated.first()).absolutePath();
+        const Run r = runCli(lib({QStringLiteral("index"), QStringLiteral("--model"), otherModel, oneFolder}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("the library still searches with"), r.err.constData());
+        QCOMPARE(everything(), before); // still the model that has every photo
     }
 
     void statsShowsFailuresWithReasons()
