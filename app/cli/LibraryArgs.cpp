@@ -95,13 +95,27 @@ QDateTime parseDate(const QString& option, const QString& text)
     return t;
 }
 
-// Like the roots the library stores (canonicalRoots in IndexPlan.h), so that
-// a folder reached through a symlink matches the photos indexed under it.
-QString canonicalFolder(const QString& folder)
+// Every path the photos under `folder` may be stored by. Roots are stored
+// resolved (canonicalRoots in IndexPlan.h) and what lies below them as
+// walked, so each ancestor is tried resolved with the rest as typed: one of
+// them is the root the photos were indexed under.
+QStringList folderSpellings(const QString& folder)
 {
-    const QFileInfo info(folder);
-    const QString canonical = info.canonicalFilePath();
-    return canonical.isEmpty() ? QDir::cleanPath(info.absoluteFilePath()) : canonical;
+    const QString clean = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    QStringList spellings = {clean};
+    QString rest;
+    for (QString dir = clean;;) {
+        const QString resolved = QFileInfo(dir).canonicalFilePath();
+        if (!resolved.isEmpty())
+            spellings << (rest.isEmpty() ? resolved : QDir::cleanPath(resolved + QLatin1Char('/') + rest));
+        const qsizetype slash = dir.lastIndexOf(QLatin1Char('/'));
+        if (slash <= 0)
+            break;
+        rest = rest.isEmpty() ? dir.mid(slash + 1) : dir.mid(slash + 1) + QLatin1Char('/') + rest;
+        dir = dir.left(slash);
+    }
+    spellings.removeDuplicates();
+    return spellings;
 }
 
 } // namespace
@@ -114,7 +128,7 @@ PhotoFilter filterFromArgs(const CliArgs& args)
     if (args.has(QStringLiteral("before")))
         f.before = parseDate(QStringLiteral("before"), args.value(QStringLiteral("before")));
     if (args.has(QStringLiteral("folder")))
-        f.folder = canonicalFolder(args.value(QStringLiteral("folder")));
+        f.folders = folderSpellings(args.value(QStringLiteral("folder")));
     if (args.has(QStringLiteral("format"))) {
         for (const QString& name : args.value(QStringLiteral("format")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const ImageFormat format = imageFormatFromName(name.trimmed().toLower());

@@ -282,15 +282,20 @@ std::vector<qint64> Catalog::photoIds(const PhotoFilter& filter) const
         sql += " AND " PS_PHOTO_TIME " < ?";
         values << boundText(filter.before);
     }
-    if (!filter.folder.isEmpty()) {
+    if (!filter.folders.isEmpty()) {
         // The folder itself, or anything starting with "folder/": as a range
         // so that '%' and '_' in names are plain characters ('0' follows '/').
-        QString base = filter.folder;
-        while (base.size() > 1 && base.endsWith(QLatin1Char('/')))
-            base.chop(1);
-        const QString prefix = base.endsWith(QLatin1Char('/')) ? base : base + QLatin1Char('/');
-        sql += " AND (path = ? OR (path >= ? AND path < ?))";
-        values << base << prefix << prefix.chopped(1) + QLatin1Char('0');
+        sql += " AND (";
+        for (int i = 0; i < filter.folders.size(); ++i) {
+            QString base = filter.folders[i];
+            while (base.size() > 1 && base.endsWith(QLatin1Char('/')))
+                base.chop(1);
+            const QString prefix = base.endsWith(QLatin1Char('/')) ? base : base + QLatin1Char('/');
+            sql += i == 0 ? "" : " OR ";
+            sql += "path = ? OR (path >= ? AND path < ?)";
+            values << base << prefix << prefix.chopped(1) + QLatin1Char('0');
+        }
+        sql += ")";
     }
     if (!filter.formats.isEmpty()) {
         sql += " AND format IN (";

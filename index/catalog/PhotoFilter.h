@@ -12,14 +12,17 @@ struct PhotoFilter {
     // it has none. Invalid = no bound. `after` is inclusive, `before` exclusive.
     QDateTime after;
     QDateTime before;
-    // Only photos under this folder (absolute, cleaned), at any depth.
-    QString folder;
+    // Only photos under one of these folders (absolute, cleaned), at any
+    // depth. One folder may need two spellings: as typed and with its
+    // symlinks resolved, since roots are stored resolved and what is below
+    // them as walked.
+    QStringList folders;
     // Only these formats (as in PhotoRecord::format); empty = any.
     QStringList formats;
 
     bool isEmpty() const
     {
-        return !after.isValid() && !before.isValid() && folder.isEmpty() && formats.isEmpty();
+        return !after.isValid() && !before.isValid() && folders.isEmpty() && formats.isEmpty();
     }
 };
 

@@ -648,7 +648,7 @@ void TestCatalog::filterByFolderAndFormat()
 
     auto inFolder = [&](const char* folder) {
         PhotoFilter f;
-        f.folder = QString::fromUtf8(folder);
+        f.folders = QStringList{QString::fromUtf8(folder)};
         return catalog.photoIds(f);
     };
     QCOMPARE(inFolder("/a/b"), ids({b1, b2}));
@@ -666,8 +666,12 @@ void TestCatalog::filterByFolderAndFormat()
     QCOMPARE(catalog.photoIds(f), ids({under, abc}));
     f.formats = QStringList{QStringLiteral("png"), QStringLiteral("webp")};
     QCOMPARE(catalog.photoIds(f), ids({b2, under, abc}));
-    f.folder = QStringLiteral("/a");
+    f.folders = QStringList{QStringLiteral("/a")};
     QCOMPARE(catalog.photoIds(f), ids({b2}));
+    f.folders = QStringList{QStringLiteral("/a/b/c"), QStringLiteral("/x")}; // any of them
+    f.formats.clear();
+    QCOMPARE(catalog.photoIds(f), ids({b2, pct, like, under, abc}));
+    f.formats = QStringList{QStringLiteral("webp")};
     f.formats = QStringList{QStringLiteral("gif")};
     QCOMPARE(catalog.photoIds(f), ids({}));
 }

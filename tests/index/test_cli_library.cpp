@@ -309,12 +309,18 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i)
             QVERIFY(QFile::copy(photos_.good.at(i), QStringLiteral("%1/trip/%2.jpg").arg(real).arg(i)));
         QVERIFY(QFile::copy(photos_.good.at(3), real + QStringLiteral("/home/3.jpg")));
+        // A link below the root: stored as walked (real/album/...), not resolved.
+        const QString elsewhere = temp_.filePath(QStringLiteral("elsewhere-album"));
+        QVERIFY(QDir().mkpath(elsewhere));
+        for (int i = 4; i < 6; ++i)
+            QVERIFY(QFile::copy(photos_.good.at(i), QStringLiteral("%1/%2.jpg").arg(elsewhere).arg(i)));
+        QVERIFY(QFile::link(elsewhere, real + QStringLiteral("/album")));
         QVERIFY(QFile::link(real, link));
         const QString library = temp_.filePath(QStringLiteral("symlink-library"));
         const Run indexed = runCli({QStringLiteral("index"), QStringLiteral("--library"), library,
                                     QStringLiteral("--model"), model_, link});
         QVERIFY2(indexed.exitCode == 0, indexed.err.constData());
-        QCOMPARE(indexed.lines().value(0).value(QStringLiteral("added")).toInt(), 4);
+        QCOMPARE(indexed.lines().value(0).value(QStringLiteral("added")).toInt(), 6);
 
         QList<QByteArray> outputs;
         for (const QString& folder : {link + QStringLiteral("/trip"), real + QStringLiteral("/trip"),
@@ -329,6 +335,13 @@ private Q_SLOTS:
         }
         QCOMPARE(outputs.at(0), outputs.at(2));
         QCOMPARE(outputs.at(0), outputs.at(1));
+
+        for (const QString& folder : {real + QStringLiteral("/album"), link + QStringLiteral("/album")}) {
+            const Run r = runCli({QStringLiteral("search"), QStringLiteral("--library"), library,
+                                  QStringLiteral("--folder"), folder, QStringLiteral("x")});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(r.lines().size(), 2);
+        }
     }
 };
 

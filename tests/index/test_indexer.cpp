@@ -243,11 +243,11 @@ private Q_SLOTS:
         QCOMPARE(hits.front().path, photos_.dated[1]);
 
         PhotoFilter folder;
-        folder.folder = photos_.root + QStringLiteral("/jpeg/2020");
+        folder.folders = QStringList{photos_.root + QStringLiteral("/jpeg/2020")};
         const auto inFolder = engine.searchText(query, 1000, folder);
         QCOMPARE(int(inFolder.size()), 75);
         for (const SearchHit& h : inFolder)
-            QVERIFY(h.path.startsWith(folder.folder + QLatin1Char('/')));
+            QVERIFY(h.path.startsWith(folder.folders.first() + QLatin1Char('/')));
 
         PhotoFilter png;
         png.formats = {QStringLiteral("png")};
