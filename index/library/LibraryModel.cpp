@@ -44,8 +44,11 @@ void setLibraryModel(Catalog& catalog, const QString& modelDir, const QString& m
 void recordIndexedModel(Catalog& catalog, const QString& modelDir, const QString& modelId, bool cancelled)
 {
     const QString current = libraryModelId(catalog);
-    if (current.isEmpty()
-        || (!cancelled && (current == modelId || catalog.embeddingCount(modelId) >= catalog.embeddingCount(current))))
+    // The same folder with other files (another id): the old weights cannot
+    // be loaded any more, so their vectors are no reason to keep the old id.
+    const bool sameFolder = libraryModelDir(catalog) == modelDir;
+    if (current.isEmpty() || sameFolder
+        || (!cancelled && catalog.embeddingCount(modelId) >= catalog.embeddingCount(current)))
         setLibraryModel(catalog, modelDir, modelId);
 }
 

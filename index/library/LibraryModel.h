@@ -22,8 +22,9 @@ QString libraryModelId(const Catalog& catalog);
 void setLibraryModel(Catalog& catalog, const QString& modelDir, const QString& modelId);
 
 // After an index run: the run's model becomes the library's when the library
-// has none, or when the run finished and its model now has vectors for at
-// least as many photos as the library's model. An interrupted run, or one
+// has none, when it is the library's model folder (perhaps with new files),
+// or when the run finished and its model now has vectors for at least as
+// many photos as the library's model. An interrupted run, or one
 // over part of the library only, must not switch search to a model that
 // sees part of the photos (index every folder with the new model to switch,
 // or choose it in the app).

@@ -532,6 +532,13 @@ void TestCatalog::indexRunSwitchesToACoveringModelOnly()
     recordIndexedModel(catalog, QStringLiteral("/models/b"), b, false);
     QCOMPARE(libraryModelId(catalog), b);
     QCOMPARE(libraryModelDir(catalog), QStringLiteral("/models/b"));
+
+    // New files in the library's own model folder (another id), even over a
+    // part, even interrupted: the old weights are gone, the new id is taken.
+    const QString c = QStringLiteral("clip-c");
+    catalog.putEmbedding(ids[0], c, {1}, QStringLiteral("h0"));
+    recordIndexedModel(catalog, QStringLiteral("/models/b"), c, true);
+    QCOMPARE(libraryModelId(catalog), c);
 }
 
 void TestCatalog::embeddingsInIdOrderLittleEndian()

@@ -30,11 +30,17 @@ void SearchWorker::reopen()
 
 void SearchWorker::ensureEngine(const QString& modelDir)
 {
-    if (!encoder_ || encoder_->modelDir() != modelDir) {
+    if (engine_ && encoder_ && encoder_->modelDir() == modelDir)
+        return;
+    // First search, another model, or after an index run: the files in the
+    // folder may have changed meanwhile (another id), and vectors stored
+    // under the new id must not be searched with the old weights.
+    const QString modelId = modelIdForDirectory(modelDir);
+    if (!encoder_ || encoder_->modelDir() != modelDir || modelId != modelId_) {
         engine_.reset();
         encoder_.reset();
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-        modelId_ = modelIdForDirectory(modelDir);
+        modelId_ = modelId;
         encoder_ = encoders_->acquire(modelDir, modelId_);
     }
     if (!engine_) {
