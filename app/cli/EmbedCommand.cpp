@@ -46,8 +46,8 @@ int embedCommand(const QStringList& args)
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
+    requireModelFolder(modelDir); // before chooseCompute, which may take seconds to start CUDA
     const clip::ComputeOptions compute = clip::chooseCompute(device, dtype);
-    requireModelFolder(modelDir);
     QElapsedTimer timer;
     timer.start();
     const ClipEncoder encoder(modelDir, compute);

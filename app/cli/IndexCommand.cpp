@@ -14,7 +14,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QLockFile>
 
 #include <atomic>
 #include <chrono>
@@ -124,12 +123,9 @@ QStringList usableRoots(const QStringList& roots, QStringList* skipped)
 // be turned away: the Indexer's own lock is the guard.
 void refuseWhileIndexing(const QString& libraryDir)
 {
-    if (!indexRunInProgress(libraryDir))
-        return;
     qint64 pid = 0;
-    QString host, app;
-    QLockFile(indexLockPath(libraryDir)).getLockInfo(&pid, &host, &app);
-    throw indexBusyError(libraryDir, pid);
+    if (indexRunInProgress(libraryDir, &pid))
+        throw indexBusyError(libraryDir, pid);
 }
 
 } // namespace

@@ -338,7 +338,7 @@ void Catalog::putEmbedding(qint64 photoId, const QString& modelId, const std::ve
     // A model's first generation is random, not 1: a vectors file copied
     // in from another library (same model, same number of changes) must
     // not pass for this one's.
-    const qint64 firstGeneration = QRandomGenerator::system()->bounded(qint64(1), qint64(1) << 62);
+    const qint64 firstGeneration = QRandomGenerator::global()->bounded(qint64(1), qint64(1) << 62);
     d_->db
         .statement("INSERT INTO model_generations(model_id, generation) VALUES(?1, ?2) "
                    "ON CONFLICT(model_id) DO UPDATE SET generation = generation + 1")

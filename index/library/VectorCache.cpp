@@ -21,7 +21,7 @@ QString indexLockPath(const QString& libraryDir)
     return QDir(libraryDir).filePath(QStringLiteral("index.lock"));
 }
 
-bool indexRunInProgress(const QString& libraryDir)
+bool indexRunInProgress(const QString& libraryDir, qint64* holder)
 {
     // Read without taking it: taking it, even briefly, could turn away an
     // index run starting at that moment.
@@ -29,6 +29,8 @@ bool indexRunInProgress(const QString& libraryDir)
     QString host, app;
     if (!QLockFile(indexLockPath(libraryDir)).getLockInfo(&pid, &host, &app) || pid <= 0)
         return false;
+    if (holder)
+        *holder = pid;
     return pid == QCoreApplication::applicationPid() || ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
 }
 

@@ -17,8 +17,8 @@ QString vectorStorePath(const QString& libraryDir, const QString& modelId);
 
 // The lock an index run holds on the library (one writer at a time).
 QString indexLockPath(const QString& libraryDir);
-// Whether a live process (this one included) holds it.
-bool indexRunInProgress(const QString& libraryDir);
+// Whether a live process (this one included) holds it; `pid` gets its id.
+bool indexRunInProgress(const QString& libraryDir, qint64* pid = nullptr);
 
 // `rebuiltBecause`, when given, is set to why the file was rebuilt (empty
 // when it was loaded as is). A rebuilt store is saved at once, unless an

@@ -141,8 +141,8 @@ void readGps(const Exiv2::ExifData& exif, PhotoMetadata& out)
     out.longitude = longitude;
 }
 
-// exiv2's reader for every format it knows. Anything it throws on leaves
-// what it had read so far.
+// exiv2's reader for every format it knows; a file it throws on gives
+// nothing (and HEIF/AVIF still get their chance through libheif).
 void readWithExiv2(const QByteArray& bytes, Exiv2::ExifData& exif, Exiv2::XmpData& xmp)
 {
     try {
@@ -151,8 +151,8 @@ void readWithExiv2(const QByteArray& bytes, Exiv2::ExifData& exif, Exiv2::XmpDat
         if (!image.get())
             return;
         image->readMetadata();
-        exif = image->exifData();
-        xmp = image->xmpData();
+        exif = std::move(image->exifData());
+        xmp = std::move(image->xmpData());
     } catch (...) {
     }
 }

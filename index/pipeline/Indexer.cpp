@@ -182,10 +182,12 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         }
         r.record.contentHash = file.contentHash;
         if (job.existingEmbedded && job.existing->contentHash == file.contentHash) {
-            // Same bytes, new size/mtime record only.
+            // Same bytes: no decoding, but the metadata is read again (cheap),
+            // so a reader that improved since (HEIC EXIF) fills it in.
             PhotoRecord rec = *job.existing;
             rec.size = r.record.size;
             rec.mtimeMs = r.record.mtimeMs;
+            readMetadataInto(file.bytes, rec);
             r.record = std::move(rec);
             r.kind = Result::Kind::Touched;
             return r;

@@ -54,6 +54,13 @@ void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor,
         record.error = QString::fromUtf8(e.what());
         return;
     }
+    readMetadataInto(bytes, record);
+    record.status = PhotoStatus::Ok;
+    record.error.clear();
+}
+
+void readMetadataInto(const QByteArray& bytes, PhotoRecord& record)
+{
     const PhotoMetadata meta = readPhotoMetadata(bytes);
     record.takenAt = meta.takenAt;
     record.camera = meta.camera;
@@ -61,8 +68,6 @@ void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor,
     record.hasGps = meta.hasGps;
     record.latitude = meta.latitude;
     record.longitude = meta.longitude;
-    record.status = PhotoStatus::Ok;
-    record.error.clear();
 }
 
 } // namespace photosearch

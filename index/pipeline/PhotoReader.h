@@ -31,4 +31,7 @@ QString contentHashOf(const QByteArray& bytes);
 void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor, bool reducedDecode,
                  PhotoRecord& record, torch::Tensor& pixels);
 
+// Only the EXIF/XMP fields (taken-at, camera, lens, GPS), without decoding.
+void readMetadataInto(const QByteArray& bytes, PhotoRecord& record);
+
 } // namespace photosearch

@@ -138,7 +138,14 @@ private Q_SLOTS:
     void newTimesSameBytesEncodeNothing()
     {
         // A restored backup or a copy without times: every mtime changes,
-        // no content does. Each file is read and hashed, none decoded again.
+        // no content does. Each file is read and hashed, none decoded again;
+        // the metadata is read again (a date an older reader missed appears).
+        {
+            Catalog catalog(libraryDir_);
+            PhotoRecord dated = *catalog.photoByPath(photos_.dated.first());
+            dated.takenAt = QDateTime();
+            catalog.updatePhoto(dated);
+        }
         const QDateTime later = QDateTime::currentDateTime().addSecs(3600);
         for (const QString& path : photos_.good) {
             QFile f(path);
@@ -153,6 +160,7 @@ private Q_SLOTS:
         {
             Catalog catalog(libraryDir_);
             QCOMPARE(catalog.photoByPath(photos_.good.first())->mtimeMs, later.toMSecsSinceEpoch());
+            QCOMPARE(catalog.photoByPath(photos_.dated.first())->takenAt.date(), QDate(2019, 6, 1));
         }
         verifyConsistent();
         QCOMPARE(index().unchanged, s.scanned); // the new times are recorded
