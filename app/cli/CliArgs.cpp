@@ -101,18 +101,25 @@ int numberOption(const CliArgs& args, const QString& name, int fallback, int min
     return int(n);
 }
 
+QString folderProblem(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return QStringLiteral("does not exist");
+    if (!info.isDir())
+        return QStringLiteral("is a file, not a folder");
+    return {};
+}
+
 void requireModelFolder(const QString& dir)
 {
     // Said here, not as "cannot open DIR/config.json": the folder itself is
     // what is wrong, and loading would only find that out later.
-    const QFileInfo info(dir);
-    const QString problem = !info.exists() ? QStringLiteral("does not exist")
-                            : !info.isDir() ? QStringLiteral("is a file, not a folder")
-                                            : QString();
+    const QString problem = folderProblem(dir);
     if (!problem.isEmpty())
         throw std::runtime_error(QStringLiteral("The model folder %1 %2; pass --model a Hugging Face CLIP folder "
                                                 "(with config.json and model.safetensors).")
-                                     .arg(QDir::cleanPath(info.absoluteFilePath()), problem)
+                                     .arg(QDir::cleanPath(QFileInfo(dir).absoluteFilePath()), problem)
                                      .toStdString());
 }
 

@@ -42,6 +42,10 @@ private:
 // not a number, below `minimum`, or beyond int (the error gives the maximum).
 int numberOption(const CliArgs& args, const QString& name, int fallback, int minimum);
 
+// "does not exist" or "is a file, not a folder" for a path that is not a
+// folder, else empty.
+QString folderProblem(const QString& path);
+
 // Throws std::runtime_error with a sentence when the model folder `dir`
 // does not exist or is not a folder; what is in it is checked when it loads.
 void requireModelFolder(const QString& dir);

@@ -80,20 +80,6 @@ private:
     IndexProgress::Phase lastPhase_ = IndexProgress::Phase::Finishing;
 };
 
-// Why ROOT cannot be indexed at all (missing, or a file), else empty. An
-// existing folder that is empty or unreadable still goes to the Indexer,
-// which leaves what is under it alone.
-QString rootProblem(const QString& root)
-{
-    const QFileInfo info(root);
-    const QString path = QDir::cleanPath(info.absoluteFilePath());
-    if (!info.exists())
-        return QStringLiteral("The folder %1 does not exist; check the path").arg(path);
-    if (!info.isDir())
-        return QStringLiteral("%1 is a file, not a folder; pass the folder that holds it").arg(path);
-    return {};
-}
-
 // Checked before anything is created or loaded, so a typo costs no model
 // load. With other roots usable, a bad one is skipped with a warning (an
 // unplugged drive among the roots must not stop the rest); its photos stay
@@ -103,13 +89,18 @@ QStringList usableRoots(const QStringList& roots, QStringList* skipped)
     QStringList usable;
     QStringList problems;
     for (const QString& root : roots) {
-        const QString problem = rootProblem(root);
+        // An existing folder that is empty or unreadable still goes to the
+        // Indexer, which leaves what is under it alone.
+        const QString problem = folderProblem(root);
         if (problem.isEmpty()) {
             usable << root;
-        } else {
-            problems << problem;
-            *skipped << QDir::cleanPath(QFileInfo(root).absoluteFilePath());
+            continue;
         }
+        const QString path = QDir::cleanPath(QFileInfo(root).absoluteFilePath());
+        *skipped << path;
+        problems << (QFileInfo::exists(root)
+                         ? QStringLiteral("%1 %2; pass the folder that holds it").arg(path, problem)
+                         : QStringLiteral("The folder %1 %2; check the path").arg(path, problem));
     }
     if (usable.isEmpty())
         throw std::runtime_error((problems.join(QStringLiteral("; ")) + QStringLiteral(" (nothing was indexed)."))
@@ -194,8 +185,7 @@ int indexCommand(const QStringList& args)
     if (::isatty(STDERR_FILENO))
         std::fputc('\n', stderr);
     {
-        Catalog catalog(libraryDir);
-        recordIndexedModel(catalog, modelDir, modelId, s.cancelled);
+        const Catalog catalog(libraryDir);
         const QString kept = libraryModelId(catalog);
         if (kept != modelId)
             std::fprintf(stderr,

@@ -13,11 +13,11 @@ struct IndexOptions {
     bool includeHidden = false;
     bool reducedDecode = true;       // JPEG DCT-scaled decoding (see ImagePreprocessor)
     qint64 saveIntervalMs = 60'000;  // how often the FAISS cache is saved mid-run
-    // The model's directory: becomes the library's model at the start of the
-    // run when the library has none yet, so that a first run that is killed
-    // resumes, and is searchable meanwhile, without --model again. (Who
-    // switches an existing library's model is the caller's decision, after
-    // the run: recordIndexedModel.)
+    // The model's directory, recorded as the library's model: at the start of
+    // the run when the library has none yet (so that a first run that is
+    // killed resumes, and is searchable meanwhile, without --model again),
+    // and at the end by recordIndexedModel's rule (LibraryModel.h). Empty:
+    // the library's model is left alone.
     QString modelDir;
 };
 

@@ -495,6 +495,8 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
         }
     }
     saveVectors();
+    if (!options.modelDir.isEmpty())
+        recordIndexedModel(catalog, options.modelDir, modelId_, summary.cancelled);
     summary.encoderSeconds = encoderSeconds;
     summary.seconds = double(clock.nsecsElapsed()) / 1e9;
     return summary;

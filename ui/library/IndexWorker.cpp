@@ -4,7 +4,6 @@
 #include "IndexWorker.h"
 
 #include "Catalog.h"
-#include "LibraryModel.h"
 #include "Indexer.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
@@ -36,12 +35,6 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, const std:
             options.roots = {folder};
             options.modelDir = modelDir;
             summary = indexer.run(options, control.get(), [this](const IndexProgress& p) { Q_EMIT progress(p); });
-        }
-        {
-            // Search uses the model the library was last fully indexed with;
-            // an interrupted run does not switch it (as in the CLI).
-            Catalog catalog(libraryDir_);
-            recordIndexedModel(catalog, modelDir, modelId, summary.cancelled);
         }
         Q_EMIT finished(summary);
     } catch (const IndexBusyError& e) {

@@ -1,8 +1,8 @@
 #pragma once
 // Runs one index run at a time on the controller's index thread: loads the
-// model, runs the Indexer (which blocks this thread, not the GUI), records
-// the model in the catalog settings like the CLI, and reports back through
-// queued signals. The encoder comes from the controller's ClipEncoderCache
+// model, runs the Indexer (which blocks this thread, not the GUI, and
+// records the model in the catalog settings as for the CLI), and reports
+// back through queued signals. The encoder comes from the controller's ClipEncoderCache
 // (the same weights as the search thread's when the model is the same) and
 // is let go after the run.
 

@@ -44,9 +44,8 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
                            "version, otherwise check the folder's permissions or start with --library DIR.")
                             .arg(QDir::toNativeSeparators(libraryDir_));
         startupErrorDetail_ = QString::fromUtf8(e.what());
-    }
-    if (modelDir_.isEmpty())
         modelDir_ = resolveLibraryModelDir(nullptr);
+    }
 
     indexThread_.setObjectName(QStringLiteral("photosearch-index"));
     searchThread_.setObjectName(QStringLiteral("photosearch-search"));
