@@ -186,14 +186,9 @@ int indexCommand(const QStringList& args)
         std::fputc('\n', stderr);
     {
         const Catalog catalog(libraryDir);
-        const QString kept = libraryModelId(catalog);
-        if (kept != modelId)
-            std::fprintf(stderr,
-                         "photosearch-cli: the library still searches with %s (%lld photos); this model has %lld "
-                         "so far. Index all of the library's folders with it to switch, or pass --model to "
-                         "search with it.\n",
-                         qPrintable(libraryModelDir(catalog)), static_cast<long long>(catalog.embeddingCount(kept)),
-                         static_cast<long long>(catalog.embeddingCount(modelId)));
+        const QString notice = otherModelNotice(catalog, modelId);
+        if (!notice.isEmpty())
+            std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(notice));
     }
     for (const QString& root : s.missingRoots)
         std::fprintf(stderr, "photosearch-cli: %s cannot be read or is empty; nothing under it was changed.\n",

@@ -16,11 +16,28 @@ namespace {
 
 enum class Mode { Text, Similar };
 
+// What the query was read as and where the relevance cut fell, on stderr
+// (stdout stays one JSON line per hit).
+void reportUnderstood(const SearchResults& results, const SearchRequest& request)
+{
+    std::fprintf(stderr, "Searching for: %s\n", qPrintable(results.understood));
+    if (request.all)
+        return;
+    const int shown = int(results.hits.size());
+    std::fprintf(stderr, "%s%d good match%s", results.moreGood ? "at least " : "", results.goodMatches,
+                 results.goodMatches == 1 ? "" : "es");
+    if (results.goodMatches > shown)
+        std::fprintf(stderr, " (showing %d; -k for more)", shown);
+    std::fprintf(stderr, "; --all lists the %d best regardless.\n", request.k);
+}
+
 int run(const QStringList& args, Mode mode)
 {
     QStringList valueOptions = libraryValueOptions() + filterValueOptions();
     valueOptions << QStringLiteral("k");
-    const CliArgs a(args, valueOptions, {});
+    if (mode == Mode::Text)
+        valueOptions << QStringLiteral("sort");
+    const CliArgs a(args, valueOptions, mode == Mode::Text ? QStringList{QStringLiteral("all")} : QStringList{});
     if (a.positionals().size() != 1)
         throw UsageError(mode == Mode::Text ? "search needs one QUERY (quote it if it has spaces)"
                                             : "similar needs one IMAGE");
@@ -31,6 +48,9 @@ int run(const QStringList& args, Mode mode)
                                             : "similar needs the path of an IMAGE, not an empty one");
     const int k = numberOption(a, QStringLiteral("k"), 20, 1);
     const PhotoFilter filter = filterFromArgs(a);
+    const QString sort = a.value(QStringLiteral("sort"), QStringLiteral("relevance"));
+    if (sort != QLatin1String("relevance") && sort != QLatin1String("date"))
+        throw UsageError("--sort takes relevance or date, not '" + sort.toStdString() + "'");
 
     const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
     QString modelDir;
@@ -46,8 +66,22 @@ int run(const QStringList& args, Mode mode)
         std::fprintf(stderr, "The library has no photos indexed with this model; run `photosearch-cli index` first.\n");
 
     const QString input = a.positionals().first();
-    const std::vector<SearchHit> hits =
-        mode == Mode::Text ? engine.searchText(input, k, filter) : engine.similarTo(input, k, filter);
+    std::vector<SearchHit> hits;
+    if (mode == Mode::Text) {
+        SearchRequest request;
+        request.query = input;
+        request.filter = filter;
+        request.k = k;
+        request.all = a.has(QStringLiteral("all"));
+        request.sort = sort == QLatin1String("date") ? SortOrder::Date : SortOrder::Relevance;
+        SearchResults results = engine.search(request);
+        if (!results.error.isEmpty())
+            throw UsageError(results.error.toStdString());
+        reportUnderstood(results, request);
+        hits = std::move(results.hits);
+    } else {
+        hits = engine.similarTo(input, k, filter);
+    }
     for (const SearchHit& h : hits)
         printJsonLine(QJsonObject{{QStringLiteral("path"), h.path}, {QStringLiteral("score"), double(h.score)}});
     return 0;

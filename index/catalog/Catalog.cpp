@@ -7,12 +7,13 @@
 #include <QRandomGenerator>
 #include <QtEndian>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
 namespace photosearch {
 
-const int Catalog::kSchemaVersion = 2;
+const int Catalog::kSchemaVersion = 3;
 
 namespace {
 
@@ -35,7 +36,7 @@ const QString kTimeFormat = QStringLiteral("yyyy-MM-dd'T'HH:mm:ss");
 
 #define PS_PHOTO_COLUMNS                                                                               \
     "id, path, size, mtime_ms, content_hash, width, height, format, taken_at, camera, lens, has_gps, " \
-    "latitude, longitude, status, error"
+    "latitude, longitude, status, error, phash"
 
 PhotoRecord readPhoto(const Statement& s)
 {
@@ -60,10 +61,12 @@ PhotoRecord readPhoto(const Statement& s)
     r.status = status == int(PhotoStatus::Ok) || status == int(PhotoStatus::Unreadable) ? PhotoStatus(status)
                                                                                         : PhotoStatus::Failed;
     r.error = s.text(15);
+    if (!s.isNull(16))
+        r.phash = quint64(s.int64(16)); // stored as SQLite's signed integer, every bit kept
     return r;
 }
 
-// Binds the 15 columns after id, starting at parameter 1.
+// Binds the 16 columns after id, starting at parameter 1.
 void bindPhoto(Statement& s, const PhotoRecord& r)
 {
     s.bind(1, r.path).bind(2, r.size).bind(3, r.mtimeMs).bind(4, r.contentHash);
@@ -74,6 +77,10 @@ void bindPhoto(Statement& s, const PhotoRecord& r)
         s.bindNull(8);
     s.bind(9, r.camera).bind(10, r.lens).bind(11, r.hasGps ? 1 : 0);
     s.bind(12, r.latitude).bind(13, r.longitude).bind(14, int(r.status)).bind(15, r.error);
+    if (r.phash)
+        s.bind(16, qint64(*r.phash));
+    else
+        s.bindNull(16);
 }
 
 std::vector<PhotoRecord> readPhotos(Statement s)
@@ -156,6 +163,11 @@ QString Catalog::filePath() const
     return d_->db.filePath();
 }
 
+const SqliteConnection& Catalog::connection() const
+{
+    return d_->db;
+}
+
 // --- Transaction ---
 
 Catalog::Transaction::Transaction(Catalog& catalog)
@@ -220,8 +232,8 @@ qint64 Catalog::insertPhoto(PhotoRecord& record)
 {
     Statement s = d_->db.statement(
         "INSERT INTO photos(path, size, mtime_ms, content_hash, width, height, format, taken_at, camera, lens, "
-        "has_gps, latitude, longitude, status, error) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+        "has_gps, latitude, longitude, status, error, phash) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     bindPhoto(s, record);
     s.run();
     record.id = d_->db.lastInsertId();
@@ -246,9 +258,9 @@ void Catalog::updatePhoto(const PhotoRecord& record)
     Statement s = d_->db.statement(
         "UPDATE photos SET path = ?1, size = ?2, mtime_ms = ?3, content_hash = ?4, width = ?5, height = ?6, "
         "format = ?7, taken_at = ?8, camera = ?9, lens = ?10, has_gps = ?11, latitude = ?12, longitude = ?13, "
-        "status = ?14, error = ?15 WHERE id = ?16");
+        "status = ?14, error = ?15, phash = ?16 WHERE id = ?17");
     bindPhoto(s, record);
-    s.bind(16, record.id);
+    s.bind(17, record.id);
     s.run();
     if (validityChanged)
         bumpAllGenerations(d_->db);
@@ -371,6 +383,26 @@ void Catalog::forEachEmbedding(const QString& modelId,
         if (decodeVector(s, 1, 2, &vector))
             visit(s.int64(0), vector);
     }
+}
+
+std::vector<std::vector<float>> Catalog::sampleEmbeddings(const QString& modelId, int maxCount) const
+{
+    std::vector<std::vector<float>> out;
+    if (maxCount <= 0)
+        return out;
+    // Every stride-th id: spread over the library's history (ids grow with
+    // time), repeatable, and without reading the other rows' BLOBs.
+    const qint64 stride = std::max<qint64>(1, embeddingCount(modelId) / maxCount);
+    Statement s = d_->db.statement("SELECT e.dim, e.vector FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+                                   "WHERE e.model_id = ?1 AND " PS_VALID_EMBEDDING " AND e.photo_id % ?2 = 0 "
+                                   "LIMIT ?3");
+    s.bind(1, modelId).bind(2, stride).bind(3, maxCount);
+    std::vector<float> vector;
+    while (s.next()) {
+        if (decodeVector(s, 0, 1, &vector))
+            out.push_back(vector);
+    }
+    return out;
 }
 
 qint64 Catalog::embeddingCount(const QString& modelId) const

@@ -20,6 +20,8 @@
 
 namespace photosearch {
 
+class SqliteConnection;
+
 // The catalog cannot be opened, read or written. The message is one sentence
 // naming the file and saying what to do; the SQLite detail follows it.
 class CatalogError : public std::runtime_error {
@@ -84,6 +86,9 @@ public:
     void forEachEmbedding(const QString& modelId,
                           const std::function<void(qint64 photoId, const std::vector<float>&)>& visit) const;
     qint64 embeddingCount(const QString& modelId) const; // valid ones only
+    // About `maxCount` valid embeddings spread evenly over the library (every
+    // n-th id), for statistics such as a query's score background.
+    std::vector<std::vector<float>> sampleEmbeddings(const QString& modelId, int maxCount) const;
     // Ok photos that have no valid embedding for the model.
     std::vector<qint64> photosWithoutEmbedding(const QString& modelId) const;
     // Increases whenever the model's set of valid embeddings may have changed
@@ -112,6 +117,11 @@ public:
         std::vector<std::pair<QString, QString>> failures; // (path, error), path order
     };
     Stats stats() const;
+
+    // The connection, for the rooms that keep their own tables in this file
+    // (tags, albums): they run their SQL on it, inside this catalog's
+    // transactions, instead of growing this class.
+    const SqliteConnection& connection() const;
 
 private:
     friend class Transaction;

@@ -112,6 +112,95 @@ void applyVersion2(const SqliteConnection& connection)
     connection.exec(kVersion2);
 }
 
+// Version 3: what the semantic engine derives from stored embeddings and
+// pixels, and what a person decides about it.
+// - photos.phash: 64-bit perceptual hash of the decoded image (core/
+//   PerceptualHash.h), stored as a signed integer; NULL = not computed. It
+//   belongs to the photo's content like its width and height.
+// - photo_tag_scores: one row per (photo, tag, model) with the tag's
+//   calibrated score and whether the tagger assigned it. Tags are kept per
+//   model so that switching model never mixes scores of two models.
+// - tag_corrections: a person's verdicts (1 confirmed, -1 removed), by tag
+//   name and without a model: they outlive re-tagging, a vocabulary edit and
+//   a model change, and win over the model.
+// - tags.in_vocabulary: the tags of the library's current vocabulary (a tag
+//   dropped from it keeps its row while corrections name it).
+// - albums.kind: 'manual' or 'few-shot' (auto-albums are tags, not rows);
+//   album_examples: the photos a person marked in (1) or out (0) of a
+//   few-shot album; album_models: its trained linear probe per model.
+// v1's photo_tags (never written by any build) is replaced.
+// Minimum reader 3: a version-2 build would update photos without keeping
+// phash and tags in step with the content.
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE photos ADD COLUMN phash INTEGER;
+DROP TABLE photo_tags;
+ALTER TABLE tags ADD COLUMN in_vocabulary INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE photo_tag_scores (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL,
+    score REAL NOT NULL,
+    assigned INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (photo_id, tag_id, model_id)
+);
+CREATE INDEX photo_tag_scores_tag ON photo_tag_scores(model_id, tag_id, assigned);
+CREATE TABLE tag_corrections (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    verdict INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (photo_id, tag)
+);
+ALTER TABLE albums ADD COLUMN kind TEXT NOT NULL DEFAULT 'manual';
+CREATE UNIQUE INDEX albums_name ON albums(name);
+CREATE TABLE album_examples (
+    album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    positive INTEGER NOT NULL,
+    PRIMARY KEY (album_id, photo_id)
+);
+CREATE TABLE album_models (
+    album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    weights BLOB NOT NULL,
+    bias REAL NOT NULL,
+    trained_at_ms INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (album_id, model_id)
+);
+-- index/tags (TagStore.h): label embeddings per model, never evicted (the
+-- query cache is), so re-tagging needs no text tower; key = the prompt
+-- templates' digest and the label. Each tag's calibration per model (centre
+-- and scale of its neutral margin over the library), so that photos added
+-- later are judged on the same scale. tagged_photos: which photos were
+-- scored from which content, so that new and changed photos are found.
+CREATE TABLE label_embeddings (
+    model_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model_id, key)
+);
+CREATE TABLE tag_calibration (
+    model_id TEXT NOT NULL,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    center REAL NOT NULL,
+    scale REAL NOT NULL,
+    PRIMARY KEY (model_id, tag_id)
+);
+CREATE TABLE tagged_photos (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (photo_id, model_id)
+);
+)sql";
+
+void applyVersion3(const SqliteConnection& connection)
+{
+    connection.exec(kVersion3);
+}
+
 bool hasTable(const SqliteConnection& connection, const char* name)
 {
     Statement s = connection.statement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
@@ -148,6 +237,7 @@ const std::vector<SchemaStep>& catalogSchemaSteps()
     static const std::vector<SchemaStep> steps = {
         {1, 1, &applyVersion1},
         {2, 1, &applyVersion2},
+        {3, 3, &applyVersion3},
     };
     return steps;
 }

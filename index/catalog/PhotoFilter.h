@@ -26,4 +26,9 @@ struct PhotoFilter {
     }
 };
 
+// Every path the photos under `folder` may be stored by, for
+// PhotoFilter::folders: the CLI's --folder and the window's folder filter
+// use the same spellings.
+QStringList folderSpellings(const QString& folder);
+
 } // namespace photosearch

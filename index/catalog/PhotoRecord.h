@@ -4,6 +4,8 @@
 #include <QDateTime>
 #include <QString>
 
+#include <optional>
+
 namespace photosearch {
 
 enum class PhotoStatus {
@@ -31,6 +33,9 @@ struct PhotoRecord {
     double longitude = 0;    // degrees, east positive
     PhotoStatus status = PhotoStatus::Ok;
     QString error;           // the reason when status is not Ok
+    // Perceptual hash of the decoded picture (core/PerceptualHash.h); none when
+    // not computed (indexed before schema 3, or not decodable).
+    std::optional<quint64> phash;
 };
 
 } // namespace photosearch

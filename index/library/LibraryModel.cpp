@@ -52,4 +52,16 @@ void recordIndexedModel(Catalog& catalog, const QString& modelDir, const QString
         setLibraryModel(catalog, modelDir, modelId);
 }
 
+QString otherModelNotice(const Catalog& catalog, const QString& modelId)
+{
+    const QString kept = libraryModelId(catalog);
+    if (kept.isEmpty() || kept == modelId)
+        return {};
+    return QStringLiteral("The library still searches with %1 (%2 photos); this model has %3 so far. Index all of "
+                          "the library's folders with it to switch, or choose it to search with it.")
+        .arg(libraryModelDir(catalog))
+        .arg(catalog.embeddingCount(kept))
+        .arg(catalog.embeddingCount(modelId));
+}
+
 } // namespace photosearch

@@ -30,4 +30,10 @@ void setLibraryModel(Catalog& catalog, const QString& modelDir, const QString& m
 // or choose it in the app).
 void recordIndexedModel(Catalog& catalog, const QString& modelDir, const QString& modelId, bool cancelled);
 
+// After an index run with `modelId`: a sentence telling that the library
+// still searches with its other model (how many photos each has, how to
+// switch), or empty when the run's model is the library's. The CLI and the
+// window show it as is.
+QString otherModelNotice(const Catalog& catalog, const QString& modelId);
+
 } // namespace photosearch

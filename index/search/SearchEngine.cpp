@@ -4,12 +4,16 @@
 #include "SearchEngine.h"
 
 #include "ClipEncoder.h"
+#include "ImageFormat.h"
 #include "VectorCache.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <unordered_set>
 
 namespace photosearch {
@@ -19,6 +23,52 @@ std::vector<float> toVector(const torch::Tensor& row)
 {
     const torch::Tensor t = row.to(torch::kFloat32).contiguous();
     return std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+}
+
+// Candidates the relevance cut looks at beyond k, so that the window can say
+// "23 good matches" while showing 20.
+constexpr int kCutCandidates = 500;
+// Library embeddings scored against each query to find its background:
+// enough for a stable median and MAD (their standard error at 2048 samples
+// is ~2% of sigma), small enough to score in well under a millisecond.
+constexpr int kBackgroundSamples = 2048;
+
+// An existing regular file whose first bytes are an image format.
+bool isImageFile(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!info.isFile())
+        return false;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return sniffImageFormat(file.read(64)) != ImageFormat::Unknown;
+}
+
+// The filter with the query's date range applied inside it.
+PhotoFilter narrowed(PhotoFilter filter, const DateRange& dates)
+{
+    if (dates.from.isValid()) {
+        const QDateTime after = dates.from.startOfDay();
+        if (!filter.after.isValid() || after > filter.after)
+            filter.after = after;
+    }
+    if (dates.to.isValid()) {
+        const QDateTime before = dates.to.addDays(1).startOfDay();
+        if (!filter.before.isValid() || before < filter.before)
+            filter.before = before;
+    }
+    return filter;
+}
+
+QDateTime photoTime(const PhotoRecord& photo)
+{
+    return photo.takenAt.isValid() ? photo.takenAt : QDateTime::fromMSecsSinceEpoch(photo.mtimeMs).toLocalTime();
+}
+
+void sortNewestFirst(std::vector<SearchHit>& hits)
+{
+    std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.time > b.time; });
 }
 
 } // namespace
@@ -62,7 +112,7 @@ std::vector<SearchHit> SearchEngine::searchText(const QString& query, int k, con
     return searchVector(textEmbedding(query), k, filter);
 }
 
-std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, const PhotoFilter& filter)
+std::vector<float> SearchEngine::imageEmbedding(const QString& imagePath)
 {
     const QFileInfo file(imagePath);
     const QString path = QDir::cleanPath(file.absoluteFilePath());
@@ -76,28 +126,135 @@ std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, 
                                    && file.lastModified().toMSecsSinceEpoch() == photo->mtimeMs));
     if (asIndexed) {
         std::vector<float> stored = catalog_.embedding(photo->id, modelId_);
-        if (!stored.empty()) {
-            std::vector<SearchHit> hits = searchVector(stored, k, filter);
-            // The photo itself comes first, even before an identical copy
-            // (equal scores) or when an approximate index missed it.
-            const auto self = std::find_if(hits.begin(), hits.end(), [&](const SearchHit& h) { return h.id == photo->id; });
-            if (self != hits.end()) {
-                std::rotate(hits.begin(), self, self + 1);
-            } else {
-                const std::vector<qint64> ids = filter.isEmpty() ? std::vector<qint64>{} : catalog_.photoIds(filter);
-                // photoIds() is in id order.
-                if (filter.isEmpty() || std::binary_search(ids.begin(), ids.end(), photo->id)) {
-                    hits.insert(hits.begin(), SearchHit{photo->id, photo->path, 1.0f});
-                    if (int(hits.size()) > k)
-                        hits.pop_back();
-                }
-            }
-            return hits;
-        }
+        if (!stored.empty())
+            return stored;
     }
     torch::NoGradGuard noGrad;
     const torch::Tensor pixels = encoder_.preprocessor().load(path);
-    return searchVector(toVector(ClipEncoder::normalized(encoder_.embedPixels({pixels}))[0]), k, filter);
+    return toVector(ClipEncoder::normalized(encoder_.embedPixels({pixels}))[0]);
+}
+
+std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, const PhotoFilter& filter)
+{
+    const QString path = QDir::cleanPath(QFileInfo(imagePath).absoluteFilePath());
+    std::vector<SearchHit> hits = searchVector(imageEmbedding(path), k, filter);
+    const std::optional<PhotoRecord> photo = catalog_.photoByPath(path);
+    if (!photo || catalog_.embedding(photo->id, modelId_).empty())
+        return hits;
+    // The photo itself comes first, even before an identical copy (equal
+    // scores) or when an approximate index missed it.
+    const auto self = std::find_if(hits.begin(), hits.end(), [&](const SearchHit& h) { return h.id == photo->id; });
+    if (self != hits.end()) {
+        std::rotate(hits.begin(), self, self + 1);
+        return hits;
+    }
+    const std::vector<qint64> ids = filter.isEmpty() ? std::vector<qint64>{} : catalog_.photoIds(filter);
+    // photoIds() is in id order.
+    if (filter.isEmpty() || std::binary_search(ids.begin(), ids.end(), photo->id)) {
+        hits.insert(hits.begin(), SearchHit{photo->id, photo->path, 1.0f, photoTime(*photo)});
+        if (int(hits.size()) > k)
+            hits.pop_back();
+    }
+    return hits;
+}
+
+ScoreBackground SearchEngine::background(const std::vector<float>& query)
+{
+    const int dim = store_->dimension();
+    const qint64 size = store_->size();
+    // Sampled again when the library grew or shrank by a tenth since.
+    if (sampledAtSize_ < 0 || std::abs(size - sampledAtSize_) * 10 > sampledAtSize_) {
+        sample_.clear();
+        for (const std::vector<float>& v : catalog_.sampleEmbeddings(modelId_, kBackgroundSamples))
+            if (int(v.size()) == dim)
+                sample_.insert(sample_.end(), v.begin(), v.end());
+        sampledAtSize_ = size;
+    }
+    std::vector<float> scores(sample_.size() / size_t(std::max(dim, 1)));
+    for (size_t i = 0; i < scores.size(); ++i) {
+        const float* row = sample_.data() + i * size_t(dim);
+        float dot = 0;
+        for (int j = 0; j < dim; ++j)
+            dot += row[j] * query[size_t(j)];
+        scores[i] = dot;
+    }
+    return RelevanceCut::background(std::move(scores));
+}
+
+std::vector<float> SearchEngine::queryVector(const ParsedQuery& parsed, QString* error)
+{
+    // rclip's combination: the weighted sum of unit embeddings, normalised.
+    const int dim = store_->dimension();
+    std::vector<float> sum(size_t(dim), 0.0f);
+    for (const QueryTerm& term : parsed.terms) {
+        const std::vector<float> v =
+            term.kind == QueryTerm::Image ? imageEmbedding(term.text) : textEmbedding(term.text);
+        if (int(v.size()) != dim)
+            continue;
+        for (int j = 0; j < dim; ++j)
+            sum[size_t(j)] += float(term.weight) * v[size_t(j)];
+    }
+    double norm = 0;
+    for (float x : sum)
+        norm += double(x) * x;
+    norm = std::sqrt(norm);
+    // "dog - dog": nothing is left to rank towards.
+    if (norm < 1e-6) {
+        *error = QStringLiteral("The terms of the query cancel each other out; remove a \"-\" term or change a weight.");
+        return {};
+    }
+    for (float& x : sum)
+        x = float(x / norm);
+    return sum;
+}
+
+std::vector<SearchHit> SearchEngine::photosInPeriod(const PhotoFilter& filter, int k)
+{
+    std::vector<SearchHit> hits;
+    for (qint64 id : catalog_.photoIds(filter))
+        if (const std::optional<PhotoRecord> photo = catalog_.photo(id))
+            hits.push_back({id, photo->path, 0.0f, photoTime(*photo)});
+    sortNewestFirst(hits);
+    if (int(hits.size()) > k)
+        hits.resize(size_t(k));
+    return hits;
+}
+
+SearchResults SearchEngine::search(const SearchRequest& request)
+{
+    SearchResults results;
+    const QDate today = request.today.isValid() ? request.today : QDate::currentDate();
+    const ParsedQuery parsed = parseQuery(request.query, today, &isImageFile);
+    results.understood = describe(parsed);
+    if (!parsed.ok()) {
+        results.error = parsed.error;
+        return results;
+    }
+    const PhotoFilter filter = narrowed(request.filter, parsed.dates);
+    if (parsed.terms.empty()) {
+        // "from March": every photo of the period, newest first.
+        results.hits = photosInPeriod(filter, request.k);
+        results.goodMatches = int(results.hits.size());
+        results.cutScore = -std::numeric_limits<float>::infinity();
+        return results;
+    }
+    const std::vector<float> query = queryVector(parsed, &results.error);
+    if (query.empty())
+        return results;
+    const int candidates = request.all ? request.k : std::max(request.k, kCutCandidates);
+    std::vector<SearchHit> hits = searchVector(query, candidates, filter);
+    const ScoreBackground bg = background(query);
+    results.cutScore = RelevanceCut::threshold(bg);
+    std::vector<float> scores;
+    for (const SearchHit& h : hits)
+        scores.push_back(h.score);
+    results.goodMatches = RelevanceCut::relevantCount(scores, bg);
+    results.moreGood = results.goodMatches == int(hits.size()) && int(hits.size()) == candidates;
+    hits.resize(size_t(std::min<int>(request.all ? request.k : results.goodMatches, int(hits.size()))));
+    if (request.sort == SortOrder::Date)
+        sortNewestFirst(hits);
+    results.hits = std::move(hits);
+    return results;
 }
 
 std::vector<SearchHit> SearchEngine::searchVector(const std::vector<float>& query, int k, const PhotoFilter& filter)
@@ -118,7 +275,7 @@ std::vector<SearchHit> SearchEngine::searchVector(const std::vector<float>& quer
     for (const VectorHit& h : found) {
         // The store is a cache: an id the catalog no longer has is skipped.
         if (const std::optional<PhotoRecord> photo = catalog_.photo(h.id))
-            hits.push_back({h.id, photo->path, h.score});
+            hits.push_back({h.id, photo->path, h.score, photoTime(*photo)});
     }
     return hits;
 }

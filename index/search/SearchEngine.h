@@ -6,9 +6,12 @@
 // Not thread-safe (it owns a Catalog connection): one engine per thread.
 
 #include "Catalog.h"
+#include "QueryParser.h"
+#include "RelevanceCut.h"
 #include "VectorStore.h"
 
 #include <QCache>
+#include <QDate>
 #include <QString>
 
 #include <memory>
@@ -22,6 +25,31 @@ struct SearchHit {
     qint64 id = 0;
     QString path;
     float score = 0; // cosine similarity
+    QDateTime time;  // taken-at, else the file's modification time (what date filters compare)
+};
+
+enum class SortOrder { Relevance, Date };
+
+// A query in the query language (QueryParser.h) with what the CLI and the
+// window add to it.
+struct SearchRequest {
+    QString query;
+    PhotoFilter filter;  // date phrases in the query narrow it, never widen it
+    int k = 20;          // at most this many hits
+    bool all = false;    // the k best, ignoring the relevance cut
+    SortOrder sort = SortOrder::Relevance;
+    QDate today;         // anchors "last summer"; invalid = the current date
+};
+
+struct SearchResults {
+    std::vector<SearchHit> hits; // best first, or newest first with SortOrder::Date
+    // Candidates above the relevance cut (may exceed k: "23 good matches");
+    // a lower bound when moreGood is set (every candidate looked at passed).
+    int goodMatches = 0;
+    bool moreGood = false;
+    float cutScore = 0;          // the score the cut asked for (-inf: no cut, too few photos)
+    QString understood;          // describe(parsed query): what was searched for
+    QString error;               // set when the query had nothing to search for; hits is then empty
 };
 
 class SearchEngine {
@@ -31,6 +59,10 @@ public:
     // Throws CatalogError / VectorStoreError.
     SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId);
     ~SearchEngine();
+
+    // The query language with dates, image terms, the relevance cut and
+    // date order. Throws ImageError for an image term that cannot be read.
+    SearchResults search(const SearchRequest& request);
 
     std::vector<SearchHit> searchText(const QString& query, int k, const PhotoFilter& filter = {});
     // The photo's stored embedding when the file is in the library (so it
@@ -44,17 +76,28 @@ public:
     // model, then kept in memory and in the catalog.
     std::vector<float> textEmbedding(const QString& text);
 
+    // The unit-length embedding of an image: its stored vector while the file
+    // is as indexed, else the file decoded and embedded. Throws ImageError.
+    std::vector<float> imageEmbedding(const QString& imagePath);
+    // The query's score background (RelevanceCut.h) over a sample of the library.
+    ScoreBackground background(const std::vector<float>& query);
+
     const QString& rebuildReason() const { return rebuildReason_; }
     qint64 vectorCount() const { return store_->size(); }
     Catalog& catalog() { return catalog_; }
 
 private:
+    std::vector<float> queryVector(const ParsedQuery& parsed, QString* error);
+    std::vector<SearchHit> photosInPeriod(const PhotoFilter& filter, int k);
+
     const ClipEncoder& encoder_;
     QString modelId_;
     Catalog catalog_;
     std::unique_ptr<VectorStore> store_;
     QString rebuildReason_;
     QCache<QString, std::vector<float>> textCache_{256};
+    std::vector<float> sample_; // row-major sampled library embeddings, for backgrounds
+    qint64 sampledAtSize_ = -1;
 };
 
 } // namespace photosearch

@@ -156,6 +156,22 @@ INSERT INTO model_generations VALUES ('clip-b32', 5);
 INSERT INTO settings VALUES ('model', 'clip-b32');
 )sql";
 
+// What version 2 added to version 1's file, frozen likewise.
+const char* kVersion2Fixture = R"sql(
+CREATE TABLE query_embeddings (
+    model_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    used_at INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (model_id, text)
+);
+-- 0.6 and 0.8 as float32, little-endian.
+INSERT INTO query_embeddings VALUES ('clip-b32', 'dog', 2, X'9A99193FCDCC4C3F', 1700000000000);
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+PRAGMA user_version = 2;
+)sql";
+
 PhotoRecord makePhoto(const QString& path, const QString& hash = QStringLiteral("h"),
                       const QString& format = QStringLiteral("jpeg"))
 {
@@ -219,6 +235,7 @@ private Q_SLOTS:
     void foreignDatabaseIsAnError();
     void readOnlyCatalogIsAnError();
     void version1FileOpensUnchanged();
+    void version2FileUpgradesToVersion3();
     void emptyVersion0FileIsUpgraded();
     void upgradeRunsStepByStepAndStopsAtAFailure();
     void secondConnectionReadsWhileFirstWrites();
@@ -249,7 +266,7 @@ void TestCatalog::createsAndReopensWithData()
     }
     RawDb raw(libraryDir + QStringLiteral("/catalog.sqlite"));
     QCOMPARE(raw.integer("PRAGMA user_version"), qint64(Catalog::kSchemaVersion));
-    QCOMPARE(raw.text("SELECT value FROM meta WHERE key = 'min_reader_version'"), QStringLiteral("1"));
+    QCOMPARE(raw.text("SELECT value FROM meta WHERE key = 'min_reader_version'"), QStringLiteral("3"));
     QCOMPARE(raw.text("PRAGMA journal_mode"), QStringLiteral("wal"));
 }
 
@@ -352,8 +369,11 @@ void TestCatalog::removingAPhotoRemovesWhatHangsOffIt()
     {
         RawDb raw(catalogFile(tmp));
         QVERIFY(raw.exec("PRAGMA foreign_keys = ON; INSERT INTO tags(id, name) VALUES (1, 'beach');"
-                         "INSERT INTO photo_tags(photo_id, tag_id, score, source) VALUES (1, 1, 0.9, 'auto');"
+                         "INSERT INTO photo_tag_scores(photo_id, tag_id, model_id, score, assigned) "
+                         "VALUES (1, 1, 'm1', 0.9, 1), (2, 1, 'm1', 0.8, 1);"
+                         "INSERT INTO tag_corrections(photo_id, tag, verdict) VALUES (1, 'beach', -1);"
                          "INSERT INTO albums(id, name) VALUES (1, 'Summer');"
+                         "INSERT INTO album_examples(album_id, photo_id, positive) VALUES (1, 1, 1);"
                          "INSERT INTO album_photos(album_id, photo_id) VALUES (1, 1), (1, 2);"));
     }
     Catalog catalog(tmp.path());
@@ -361,7 +381,9 @@ void TestCatalog::removingAPhotoRemovesWhatHangsOffIt()
     RawDb raw(catalogFile(tmp));
     QCOMPARE(raw.integer("SELECT count(*) FROM embeddings WHERE photo_id = 1"), qint64(0));
     QCOMPARE(raw.integer("SELECT count(*) FROM embeddings"), qint64(1));
-    QCOMPARE(raw.integer("SELECT count(*) FROM photo_tags"), qint64(0));
+    QCOMPARE(raw.integer("SELECT count(*) FROM photo_tag_scores"), qint64(1));
+    QCOMPARE(raw.integer("SELECT count(*) FROM tag_corrections"), qint64(0));
+    QCOMPARE(raw.integer("SELECT count(*) FROM album_examples"), qint64(0));
     QCOMPARE(raw.integer("SELECT count(*) FROM album_photos"), qint64(1));
     QCOMPARE(catalog.embeddingCount(QStringLiteral("m1")), qint64(1));
     QCOMPARE(catalog.embedding(other, QStringLiteral("m1")), (std::vector<float>{7, 8, 9}));
@@ -902,8 +924,49 @@ void TestCatalog::version1FileOpensUnchanged()
              (std::vector<float>{0.6f, 0.8f}));
     QVERIFY(catalog.cachedTextEmbedding(QStringLiteral("other-model"), QStringLiteral("beach")).empty());
     RawDb raw(catalogFile(tmp));
-    QCOMPARE(raw.integer("PRAGMA user_version"), qint64(2));
-    QCOMPARE(raw.integer("SELECT value FROM meta WHERE key = 'min_reader_version'"), qint64(1));
+    QCOMPARE(raw.integer("PRAGMA user_version"), qint64(Catalog::kSchemaVersion));
+    QCOMPARE(raw.integer("SELECT value FROM meta WHERE key = 'min_reader_version'"), qint64(3));
+}
+
+void TestCatalog::version2FileUpgradesToVersion3()
+{
+    QTemporaryDir tmp;
+    {
+        // A catalog as version 2 left it: version 1's tables, the query
+        // cache with one entry, and the version recorded.
+        RawDb raw(catalogFile(tmp));
+        QVERIFY(raw.exec(kVersion1Fixture));
+        QVERIFY(raw.exec(kVersion2Fixture));
+    }
+    Catalog catalog(tmp.path());
+    QCOMPARE(catalog.photo(7)->path, QStringLiteral("/pictures/2019/beach.jpg"));
+    QCOMPARE(catalog.embedding(7, QStringLiteral("clip-b32")), (std::vector<float>{1.0f, -2.0f}));
+    QCOMPARE(catalog.cachedTextEmbedding(QStringLiteral("clip-b32"), QStringLiteral("dog")),
+             (std::vector<float>{0.6f, 0.8f}));
+    QCOMPARE(catalog.generation(QStringLiteral("clip-b32")), qint64(5));
+
+    RawDb raw(catalogFile(tmp));
+    QCOMPARE(raw.integer("PRAGMA user_version"), qint64(3));
+    QCOMPARE(raw.integer("SELECT value FROM meta WHERE key = 'min_reader_version'"), qint64(3));
+    // Version 3's tables and columns, empty or unset for existing rows.
+    QCOMPARE(raw.integer("SELECT count(*) FROM photos WHERE phash IS NULL"), qint64(2));
+    QCOMPARE(raw.integer("SELECT count(*) FROM photo_tag_scores"), qint64(0));
+    QCOMPARE(raw.integer("SELECT count(*) FROM tag_corrections"), qint64(0));
+    QCOMPARE(raw.integer("SELECT count(*) FROM album_examples") + raw.integer("SELECT count(*) FROM album_models"),
+             qint64(0));
+    QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name = 'photo_tags'"), qint64(0));
+    QVERIFY(raw.exec("INSERT INTO albums(name) VALUES ('trip')"));
+    QCOMPARE(raw.text("SELECT kind FROM albums WHERE name = 'trip'"), QStringLiteral("manual"));
+    QVERIFY(!raw.exec("INSERT INTO albums(name) VALUES ('trip')")); // names are unique
+    // A photo's removal takes its tags and album entries along.
+    QVERIFY(raw.exec("INSERT INTO tags(name) VALUES ('beach');"
+                     "INSERT INTO photo_tag_scores VALUES (7, 1, 'clip-b32', 0.5, 1);"
+                     "INSERT INTO tag_corrections VALUES (7, 'beach', 1, 0);"
+                     "INSERT INTO album_examples VALUES (1, 7, 1);"));
+    catalog.removePhoto(7);
+    QCOMPARE(raw.integer("SELECT count(*) FROM photo_tag_scores") + raw.integer("SELECT count(*) FROM tag_corrections")
+                 + raw.integer("SELECT count(*) FROM album_examples"),
+             qint64(0));
 }
 
 void TestCatalog::emptyVersion0FileIsUpgraded()
