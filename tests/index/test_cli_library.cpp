@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
 
@@ -69,7 +71,7 @@ private Q_SLOTS:
     void searchUsesTheLibrarysModel()
     {
         // No --model: the library remembers the one it was indexed with.
-        const Run r = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("5"),
+        const Run r = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"), QStringLiteral("5"),
                                   QStringLiteral("a red car")}));
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QList<QJsonObject> hits = r.lines();
@@ -85,7 +87,7 @@ private Q_SLOTS:
         // $PHOTOSEARCH_MODEL is only a default for libraries without a model
         // (the app's rule too): it never switches this one to vectors it lacks.
         qputenv("PHOTOSEARCH_MODEL", temp_.filePath(QStringLiteral("no-such-model")).toUtf8());
-        const Run withEnvironment = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("5"),
+        const Run withEnvironment = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"), QStringLiteral("5"),
                                                 QStringLiteral("a red car")}));
         qunsetenv("PHOTOSEARCH_MODEL");
         QVERIFY2(withEnvironment.exitCode == 0, withEnvironment.err.constData());
@@ -122,7 +124,7 @@ private Q_SLOTS:
 
     void filters()
     {
-        const Run pngs = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("100"),
+        const Run pngs = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"), QStringLiteral("100"),
                                      QStringLiteral("--format"), QStringLiteral("png"), QStringLiteral("x")}));
         QVERIFY2(pngs.exitCode == 0, pngs.err.constData());
         QVERIFY(!pngs.lines().isEmpty());
@@ -131,22 +133,111 @@ private Q_SLOTS:
             QVERIFY2(path.endsWith(QLatin1String(".png")) || path.endsWith(QLatin1String("png-named.jpg")), qPrintable(path));
         }
 
-        const Run dated = runCli(lib({QStringLiteral("search"), QStringLiteral("--after"), QStringLiteral("2020-01-01"),
+        const Run dated = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("--after"), QStringLiteral("2020-01-01"),
                                       QStringLiteral("--before"), QStringLiteral("2024-01-01"), QStringLiteral("x")}));
         QCOMPARE(dated.lines().size(), 2);
 
-        const Run folder = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("100"),
+        const Run folder = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"), QStringLiteral("100"),
                                        QStringLiteral("--folder"), photos_.root + QStringLiteral("/exif"),
                                        QStringLiteral("x")}));
         QCOMPARE(folder.lines().size(), 11);
 
-        const Run badDate = runCli(lib({QStringLiteral("search"), QStringLiteral("--after"), QStringLiteral("March"),
+        const Run badDate = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("--after"), QStringLiteral("March"),
                                         QStringLiteral("x")}));
         QCOMPARE(badDate.exitCode, 2);
         QVERIFY(badDate.err.contains("--after"));
-        const Run badFormat = runCli(lib({QStringLiteral("search"), QStringLiteral("--format"), QStringLiteral("psd"),
+        const Run badFormat = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("--format"), QStringLiteral("psd"),
                                           QStringLiteral("x")}));
         QCOMPARE(badFormat.exitCode, 2);
+    }
+
+    void classifyGivesOneLinePerImage()
+    {
+        const QString notAnImage = temp_.filePath(QStringLiteral("notes.jpg"));
+        {
+            QFile f(notAnImage);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("not a picture");
+        }
+        const QStringList images = {photos_.good.at(0), notAnImage, photos_.good.at(1)};
+        const Run r = runCli(QStringList{QStringLiteral("classify"), QStringLiteral("--model"), model_,
+                                         QStringLiteral("--labels"), QStringLiteral(" cat, dog,,cat ,a red car")}
+                             + images);
+        // One bad file: its own error line, the others classified, exit 1.
+        QCOMPARE(r.exitCode, 1);
+        const QList<QJsonObject> lines = r.lines();
+        QCOMPARE(lines.size(), 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(lines[i].value(QStringLiteral("path")).toString(), images[i]);
+        QVERIFY(lines[1].value(QStringLiteral("error")).toString().contains(notAnImage));
+        for (int i : {0, 2}) {
+            const QJsonObject probs = lines[i].value(QStringLiteral("probs")).toObject();
+            QCOMPARE(probs.keys(), (QStringList{QStringLiteral("a red car"), QStringLiteral("cat"),
+                                                QStringLiteral("dog")}));
+            double sum = 0;
+            QString best;
+            for (const QString& label : probs.keys()) {
+                sum += probs.value(label).toDouble();
+                if (best.isEmpty() || probs.value(label).toDouble() > probs.value(best).toDouble())
+                    best = label;
+            }
+            QVERIFY(std::fabs(sum - 1.0) < 1e-4);
+            QCOMPARE(lines[i].value(QStringLiteral("label")).toString(), best);
+        }
+        // Usage errors.
+        QCOMPARE(runCli({QStringLiteral("classify"), QStringLiteral("--model"), model_, QStringLiteral("--labels"),
+                         QStringLiteral(" , "), photos_.good.at(0)})
+                     .exitCode,
+                 2);
+        QCOMPARE(runCli({QStringLiteral("classify"), QStringLiteral("--model"), model_, QStringLiteral("--labels"),
+                         QStringLiteral("cat")})
+                     .exitCode,
+                 2);
+        // With a library, the labels' embeddings are kept in its catalog and
+        // the answer does not change.
+        const Run cached = runCli(lib({QStringLiteral("classify"), QStringLiteral("--labels"),
+                                       QStringLiteral("cat,dog,a red car"), photos_.good.at(0)}));
+        QVERIFY2(cached.exitCode == 0, cached.err.constData());
+        const Run again = runCli(lib({QStringLiteral("classify"), QStringLiteral("--labels"),
+                                      QStringLiteral("cat,dog,a red car"), photos_.good.at(0)}));
+        QCOMPARE(again.out, cached.out);
+        const QJsonObject a = cached.lines().value(0).value(QStringLiteral("probs")).toObject();
+        const QJsonObject b = lines[0].value(QStringLiteral("probs")).toObject();
+        for (const QString& label : a.keys())
+            QVERIFY(std::fabs(a.value(label).toDouble() - b.value(label).toDouble()) < 1e-5);
+    }
+
+    void queryLanguageErrorsAndOptions()
+    {
+        // Terms that cancel out, or only operators: one line, exit 2.
+        const Run cancel = runCli(lib({QStringLiteral("search"), QStringLiteral("a photo - a photo")}));
+        QCOMPARE(cancel.exitCode, 2);
+        QVERIFY2(cancel.err.contains("cancel"), cancel.err.constData());
+        const Run operators = runCli(lib({QStringLiteral("search"), QStringLiteral("+ - +")}));
+        QCOMPARE(operators.exitCode, 2);
+        QCOMPARE(operators.err.count('\n'), 1);
+        QCOMPARE(runCli(lib({QStringLiteral("search"), QStringLiteral("--sort"), QStringLiteral("size"),
+                             QStringLiteral("x")}))
+                     .exitCode,
+                 2);
+        // An image as a term, weighted, minus text: the photo itself first.
+        const QString photo = photos_.good.at(2);
+        const Run image = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"),
+                                      QStringLiteral("3"), QStringLiteral("3:") + photo + QStringLiteral(" - dog")}));
+        QVERIFY2(image.exitCode == 0, image.err.constData());
+        QVERIFY2(image.err.contains("image " + QFileInfo(photo).absoluteFilePath().toUtf8()), image.err.constData());
+        QCOMPARE(image.lines().size(), 3);
+        // Without --all: at most k, and what the cut decided is said on stderr.
+        const Run cut = runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("3"), photo}));
+        QVERIFY2(cut.exitCode == 0, cut.err.constData());
+        QVERIFY(cut.lines().size() <= 3);
+        QVERIFY2(cut.err.contains("good match"), cut.err.constData());
+        // A query longer than any sentence (the parser keeps its start; 1 MB ones are
+        // tested in test_query_parser, argv caps one argument at 128 KiB).
+        const Run huge = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"),
+                                     QStringLiteral("2"), QString(120000, QLatin1Char('a'))}));
+        QVERIFY2(huge.exitCode == 0, huge.err.constData());
+        QCOMPARE(huge.lines().size(), 2);
     }
 
     void anotherModelOverOneFolderDoesNotTakeOverSearch()
@@ -155,7 +246,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(photosearch::testmodel::writeTinyClipModel(otherModel, &error, 7), qPrintable(error));
         const auto everything = [&] {
-            return runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("10000"),
+            return runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"), QStringLiteral("10000"),
                                QStringLiteral("a photo")}))
                 .lines()
                 .size();
@@ -190,8 +281,8 @@ private Q_SLOTS:
     void usageErrors()
     {
         QCOMPARE(runCli(lib({QStringLiteral("index")})).exitCode, 2);
-        QCOMPARE(runCli(lib({QStringLiteral("search")})).exitCode, 2);
-        QCOMPARE(runCli(lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("0"), QStringLiteral("x")})).exitCode, 2);
+        QCOMPARE(runCli(lib({QStringLiteral("search"), QStringLiteral("--all")})).exitCode, 2);
+        QCOMPARE(runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"), QStringLiteral("0"), QStringLiteral("x")})).exitCode, 2);
         // A mistyped library is an error, not a new empty library.
         const QString typo = temp_.filePath(QStringLiteral("librray"));
         for (const QString& command : {QStringLiteral("search"), QStringLiteral("stats")}) {
@@ -210,7 +301,7 @@ private Q_SLOTS:
 
         // A blank query would rank every photo by nothing.
         for (const QString& query : {QString(), QStringLiteral("   ")}) {
-            const Run blank = runCli(lib({QStringLiteral("search"), query}));
+            const Run blank = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), query}));
             QCOMPARE(blank.exitCode, 2);
             QVERIFY(blank.out.isEmpty());
             QCOMPARE(blank.err.count('\n'), 1);
@@ -262,7 +353,7 @@ private Q_SLOTS:
 
     void libraryOrModelThatIsAFileIsNamed()
     {
-        const Run library = runCli({QStringLiteral("search"), QStringLiteral("--library"), photos_.good.first(),
+        const Run library = runCli({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("--library"), photos_.good.first(),
                                     QStringLiteral("x")});
         QCOMPARE(library.exitCode, 1);
         QCOMPARE(library.err.count('\n'), 1);
@@ -325,7 +416,7 @@ private Q_SLOTS:
         QList<QByteArray> outputs;
         for (const QString& folder : {link + QStringLiteral("/trip"), real + QStringLiteral("/trip"),
                                       link + QStringLiteral("/./trip/")}) {
-            const Run r = runCli({QStringLiteral("search"), QStringLiteral("--library"), library,
+            const Run r = runCli({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("--library"), library,
                                   QStringLiteral("--folder"), folder, QStringLiteral("x")});
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QCOMPARE(r.lines().size(), 3);
@@ -337,7 +428,7 @@ private Q_SLOTS:
         QCOMPARE(outputs.at(0), outputs.at(1));
 
         for (const QString& folder : {real + QStringLiteral("/album"), link + QStringLiteral("/album")}) {
-            const Run r = runCli({QStringLiteral("search"), QStringLiteral("--library"), library,
+            const Run r = runCli({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("--library"), library,
                                   QStringLiteral("--folder"), folder, QStringLiteral("x")});
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QCOMPARE(r.lines().size(), 2);
