@@ -12,6 +12,15 @@ ClipEncoder::ClipEncoder(const QString& modelDir, const clip::ComputeOptions& co
 {
 }
 
+ClipEncoder::ClipEncoder(clip::ClipModel model, ClipTokenizer tokenizer, const PreprocessConfig& preprocess,
+                         const QString& label)
+    : modelDir_(label)
+    , model_(std::move(model))
+    , tokenizer_(std::move(tokenizer))
+    , preprocessor_(preprocess)
+{
+}
+
 torch::Tensor ClipEncoder::embedTexts(const QStringList& texts) const
 {
     std::vector<std::vector<int64_t>> ids;

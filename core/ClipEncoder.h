@@ -18,6 +18,10 @@ class ClipEncoder {
 public:
     // Throws clip::ModelError naming the file that is missing or malformed.
     ClipEncoder(const QString& modelDir, const clip::ComputeOptions& compute);
+    // From parts already made, e.g. a random ViT-B/32-shaped model and the
+    // real tokenizer for benchmarks; `label` stands for the directory.
+    ClipEncoder(clip::ClipModel model, ClipTokenizer tokenizer, const PreprocessConfig& preprocess,
+                const QString& label);
 
     const QString& modelDir() const { return modelDir_; }
     const clip::ClipModel& model() const { return model_; }
