@@ -57,6 +57,7 @@ void copyMetadata(const PhotoRecord& from, PhotoRecord& to)
     to.hasGps = from.hasGps;
     to.latitude = from.latitude;
     to.longitude = from.longitude;
+    to.phash = from.phash; // same bytes, same picture
     to.status = PhotoStatus::Ok;
     to.error.clear();
 }

@@ -1,6 +1,7 @@
 #include "PhotoReader.h"
 
 #include "ImagePreprocessor.h"
+#include "PerceptualHash.h"
 #include "PhotoMetadata.h"
 
 #include <QCryptographicHash>
@@ -42,13 +43,18 @@ void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor,
         record.width = decoded.fullSize.width();
         record.height = decoded.fullSize.height();
         record.format = imageFormatName(decoded.format);
+        // From the image as decoded, maybe DCT-reduced: the hash averages it
+        // down to 32x32 anyway (its shortest side is >= the model's input).
+        record.phash = perceptualHash(decoded.image);
         pixels = preprocessor.toTensor(decoded.image);
     } catch (const std::bad_alloc&) {
+        record.phash.reset();
         // Memory comes back: tried again on the next run (see PhotoStatus).
         record.status = PhotoStatus::Unreadable;
         record.error = QStringLiteral("There is not enough memory to decode the image.");
         return;
     } catch (const std::exception& e) {
+        record.phash.reset();
         record.status = PhotoStatus::Failed;
         // ImageError names the file; the catalog row already does.
         record.error = QString::fromUtf8(e.what());

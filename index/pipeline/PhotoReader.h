@@ -25,7 +25,7 @@ PhotoFile readPhotoFile(const QString& path);
 
 QString contentHashOf(const QByteArray& bytes);
 
-// Fills format, size, metadata and `pixels` from the bytes; on failure sets
+// Fills format, size, metadata, the perceptual hash and `pixels` from the bytes; on failure sets
 // record.status (Failed, or Unreadable when memory ran out) and record.error and leaves `pixels` undefined.
 // Never throws for bad input.
 void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor, bool reducedDecode,
