@@ -14,6 +14,12 @@ int indexCommand(const QStringList& args);
 int searchCommand(const QStringList& args);
 int similarCommand(const QStringList& args);
 int statsCommand(const QStringList& args);
+int duplicatesCommand(const QStringList& args);
+int albumsCommand(const QStringList& args);
+int albumCommand(const QStringList& args);
+int classifyCommand(const QStringList& args);
+int tagCommand(const QStringList& args);
+int tagsCommand(const QStringList& args);
 
 // Writes one compact JSON object and a newline to stdout.
 void printJsonLine(const QJsonObject& object);

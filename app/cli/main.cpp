@@ -38,11 +38,35 @@ const char* kUsage =
     "  index [--library DIR] [--model DIR] [--device D] [--workers N] [--batch N]\n"
     "        [--include-hidden] [--full-decode] FOLDER...\n"
     "                                     add, update and remove photos; prints a summary\n"
-    "  search [--library DIR] [--model DIR] [-k N] [FILTERS] QUERY\n"
-    "                                     photos matching the text, best first\n"
+    "  search [--library DIR] [--model DIR] [-k N] [--all] [--sort relevance|date] [FILTERS] QUERY\n"
+    "                                     photos matching the query, best first, down to the\n"
+    "                                     query's relevance cut (--all: the k best regardless).\n"
+    "                                     QUERY: terms joined by + and -, \"quoted phrases\",\n"
+    "                                     weights 2:dog, an image file as a term, dates in\n"
+    "                                     words (\"beach 2019\", \"receipt from March\")\n"
     "  similar [--library DIR] [--model DIR] [-k N] [FILTERS] IMAGE\n"
     "                                     photos looking like the image, best first\n"
     "  stats [--library DIR]              counts, formats and failures\n"
+    "  duplicates [--library DIR]         groups of near-duplicate photos, largest first\n"
+    "  albums [--library DIR]             albums with their kind (tag, few-shot, manual) and size\n"
+    "  album show [--library DIR] NAME    the album's photos, best first\n"
+    "  album train [--library DIR] NAME --positive PATH... [--negative PATH...]\n"
+    "                                     few-shot album from photos marked in/out\n"
+    "  album add|remove [--library DIR] NAME PATH...\n"
+    "                                     edit an album (add creates a manual one)\n"
+    "  album rename|delete [--library DIR] NAME [NEW-NAME]\n"
+    "                                     photos stay in the library\n"
+    "  classify [--model DIR | --library DIR] [--templates FILE] --labels \"a,b,c\" IMAGE...\n"
+    "                                     zero-shot label probabilities, one JSON line per image\n"
+    "  tag [--library DIR] [--model DIR] [--vocabulary FILE]\n"
+    "                                     tag every photo from its stored embedding; FILE (one\n"
+    "                                     label per line, # comments) becomes the library's\n"
+    "                                     vocabulary. Prints {tags, photos, assigned, seconds}\n"
+    "  tags [--library DIR] [--confirm TAG | --remove TAG | --clear TAG] PATH...\n"
+    "                                     each photo's tags {path, tags:[{tag, score}]}; --confirm\n"
+    "                                     and --remove record a correction that always wins over\n"
+    "                                     the model, --clear forgets it. An unknown PATH prints\n"
+    "                                     {path, error}, and the exit code is 1\n"
     "  --version                          print the version\n"
     "\n"
     "filters: --after DATE  --before DATE (taken-at, else file time;\n"
@@ -82,6 +106,18 @@ int main(int argc, char** argv)
             return similarCommand(args);
         if (command == QLatin1String("stats"))
             return statsCommand(args);
+        if (command == QLatin1String("duplicates"))
+            return duplicatesCommand(args);
+        if (command == QLatin1String("albums"))
+            return albumsCommand(args);
+        if (command == QLatin1String("album"))
+            return albumCommand(args);
+        if (command == QLatin1String("classify"))
+            return classifyCommand(args);
+        if (command == QLatin1String("tag"))
+            return tagCommand(args);
+        if (command == QLatin1String("tags"))
+            return tagsCommand(args);
         throw UsageError("unknown command '" + command.toStdString() + "'");
     } catch (const UsageError& e) {
         // One line (DESIGN.md): the error stays visible, and scripts can log it.

@@ -1,14 +1,10 @@
 #include "TinyModel.h"
 
-#include <QDir>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSaveFile>
+#include "ClipDirWriter.h"
 
-#include <algorithm>
+#include <QDir>
+
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -28,12 +24,10 @@ constexpr double kLogitScale = 2.6592; // log(1 / 0.07), CLIP's initial value
 
 // A few merges in CLIP's order (rank = line), so that BPE really runs:
 // "a dog on a beach" becomes one token a word.
-const char* const kMerges[][2] = {{"o", "n</w>"}, {"d", "o"},       {"do", "g</w>"}, {"b", "e"}, {"a", "c"},
-                                  {"ac", "h</w>"}, {"be", "ach</w>"}, {"t", "h"},       {"th", "e</w>"}};
-constexpr int kMergeCount = int(sizeof(kMerges) / sizeof(kMerges[0]));
-constexpr int kStartId = 512 + kMergeCount; // after the byte symbols and merges, as in CLIP
-constexpr int kEndId = kStartId + 1;
-constexpr int kVocabulary = kEndId + 1;
+const std::vector<Merge> kMerges = {{"o", "n</w>"}, {"d", "o"},       {"do", "g</w>"}, {"b", "e"}, {"a", "c"},
+                                    {"ac", "h</w>"}, {"be", "ach</w>"}, {"t", "h"},       {"th", "e</w>"}};
+const int kMergeCount = int(kMerges.size());
+const int kVocabulary = 512 + kMergeCount + 2; // byte symbols, merges, start and end tokens
 
 // splitmix64 and Box–Muller: the same numbers with any standard library or
 // LibTorch release, unlike std::normal_distribution (implementation-defined)
@@ -62,12 +56,6 @@ private:
     uint64_t state_;
 };
 
-struct Tensor {
-    std::string name;
-    std::vector<int64_t> shape;
-    std::vector<float> data;
-};
-
 class Weights {
 public:
     explicit Weights(uint64_t seed)
@@ -76,7 +64,7 @@ public:
     }
     void normal(const std::string& name, std::vector<int64_t> shape, double std)
     {
-        Tensor& t = add(name, std::move(shape), 0.0f);
+        NamedTensor& t = add(name, std::move(shape), 0.0f);
         for (float& v : t.data)
             v = float(random_.normal() * std);
     }
@@ -94,10 +82,10 @@ public:
         constant(name + ".weight", {kWidth}, 1.0f);
         constant(name + ".bias", {kWidth}, 0.0f);
     }
-    std::vector<Tensor>& tensors() { return tensors_; }
+    std::vector<NamedTensor>& tensors() { return tensors_; }
 
 private:
-    Tensor& add(const std::string& name, std::vector<int64_t> shape, float value)
+    NamedTensor& add(const std::string& name, std::vector<int64_t> shape, float value)
     {
         int64_t n = 1;
         for (int64_t d : shape)
@@ -106,7 +94,7 @@ private:
         return tensors_.back();
     }
     Random random_;
-    std::vector<Tensor> tensors_;
+    std::vector<NamedTensor> tensors_;
 };
 
 // Standard deviations as transformers' CLIPPreTrainedModel._init_weights
@@ -130,7 +118,7 @@ void addLayers(Weights& w, const std::string& prefix)
     }
 }
 
-std::vector<Tensor> makeWeights(uint64_t seed)
+std::vector<NamedTensor> makeWeights(uint64_t seed)
 {
     Weights w(seed);
     w.normal("text_model.embeddings.token_embedding.weight", {kVocabulary, kWidth}, 0.02);
@@ -151,131 +139,6 @@ std::vector<Tensor> makeWeights(uint64_t seed)
     return std::move(w.tensors());
 }
 
-// 8-byte little-endian header length, JSON header, raw little-endian data.
-QByteArray safetensors(std::vector<Tensor> tensors)
-{
-    std::sort(tensors.begin(), tensors.end(), [](const Tensor& a, const Tensor& b) { return a.name < b.name; });
-    std::string header = R"({"__metadata__":{"format":"pt"})";
-    uint64_t offset = 0;
-    for (const Tensor& t : tensors) {
-        std::string shape;
-        for (int64_t d : t.shape)
-            shape += (shape.empty() ? "" : ",") + std::to_string(d);
-        const uint64_t end = offset + 4 * t.data.size();
-        header += ",\"" + t.name + R"(":{"dtype":"F32","shape":[)" + shape + "],\"data_offsets\":["
-                  + std::to_string(offset) + "," + std::to_string(end) + "]}";
-        offset = end;
-    }
-    header += "}";
-    header.append((8 - header.size() % 8) % 8, ' '); // aligns the data, as the reference writer does
-
-    QByteArray out;
-    out.reserve(int(8 + header.size() + offset));
-    for (int i = 0; i < 8; ++i)
-        out.append(char(uint64_t(header.size()) >> (8 * i) & 0xFF));
-    out.append(header.data(), qsizetype(header.size()));
-    for (const Tensor& t : tensors) {
-        for (float v : t.data) {
-            uint32_t bits;
-            std::memcpy(&bits, &v, 4);
-            for (int i = 0; i < 4; ++i)
-                out.append(char(bits >> (8 * i) & 0xFF));
-        }
-    }
-    return out;
-}
-
-// CLIP's vocabulary order: the 256 byte symbols of GPT-2's bytes_to_unicode
-// (printable bytes stand for themselves, the rest move to U+0100 onwards,
-// which makes the order plain code-point order), their `</w>` forms, one
-// token a merge, then <|startoftext|> and <|endoftext|>.
-QByteArray vocabJson()
-{
-    std::vector<char32_t> symbols;
-    char32_t next = 256;
-    for (int b = 0; b < 256; ++b) {
-        const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-        symbols.push_back(printable ? char32_t(b) : next++);
-    }
-    std::sort(symbols.begin(), symbols.end());
-    QJsonObject vocab;
-    int id = 0;
-    for (char32_t c : symbols)
-        vocab.insert(QString::fromUcs4(&c, 1), id++);
-    for (char32_t c : symbols)
-        vocab.insert(QString::fromUcs4(&c, 1) + QStringLiteral("</w>"), id++);
-    for (const auto& m : kMerges)
-        vocab.insert(QString::fromUtf8(m[0]) + QString::fromUtf8(m[1]), id++);
-    vocab.insert(QStringLiteral("<|startoftext|>"), id++);
-    vocab.insert(QStringLiteral("<|endoftext|>"), id++);
-    Q_ASSERT(id == kVocabulary);
-    return QJsonDocument(vocab).toJson(QJsonDocument::Compact);
-}
-
-QByteArray mergesTxt()
-{
-    QByteArray out = "#version: 0.2\n"; // the tokenizer skips this line, as CLIP's file has it
-    for (const auto& m : kMerges)
-        out += QByteArray(m[0]) + ' ' + m[1] + '\n';
-    return out;
-}
-
-// The fields ClipConfig reads, shared by both towers, plus `extra`.
-QJsonObject tower(const QJsonObject& extra)
-{
-    QJsonObject t{{"hidden_size", kWidth},       {"intermediate_size", kIntermediate},
-                  {"num_hidden_layers", kLayers}, {"num_attention_heads", kHeads},
-                  {"hidden_act", "quick_gelu"},   {"layer_norm_eps", 1e-5}};
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        t.insert(it.key(), it.value());
-    return t;
-}
-
-QByteArray configJson()
-{
-    const QJsonObject text = tower({{"model_type", "clip_text_model"},
-                                    {"vocab_size", kVocabulary},
-                                    {"max_position_embeddings", kPositions},
-                                    {"bos_token_id", kStartId},
-                                    {"eos_token_id", kEndId}, // pooling finds the first of these
-                                    {"pad_token_id", kEndId}});
-    const QJsonObject vision = tower({{"model_type", "clip_vision_model"},
-                                      {"image_size", kImageSize},
-                                      {"patch_size", kPatchSize},
-                                      {"num_channels", 3}});
-    const QJsonObject root{{"architectures", QJsonArray{"CLIPModel"}},
-                           {"model_type", "clip"},
-                           {"projection_dim", kProjection},
-                           {"logit_scale_init_value", kLogitScale},
-                           {"text_config", text},
-                           {"vision_config", vision}};
-    return QJsonDocument(root).toJson(QJsonDocument::Indented);
-}
-
-QByteArray preprocessorJson()
-{
-    const QJsonObject root{{"image_processor_type", "CLIPImageProcessor"},
-                           {"size", QJsonObject{{"shortest_edge", kImageSize}}},
-                           {"crop_size", QJsonObject{{"height", kImageSize}, {"width", kImageSize}}},
-                           {"do_resize", true},
-                           {"do_center_crop", true},
-                           {"do_normalize", true},
-                           {"resample", 3},
-                           {"image_mean", QJsonArray{0.48145466, 0.4578275, 0.40821073}},
-                           {"image_std", QJsonArray{0.26862954, 0.26130258, 0.27577711}}};
-    return QJsonDocument(root).toJson(QJsonDocument::Indented);
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes, QString* error)
-{
-    QSaveFile file(path); // never leaves a half-written model behind
-    if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())
-        return true;
-    if (error)
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    return false;
-}
-
 } // namespace
 
 bool writeTinyClipModel(const QString& dir, QString* error, uint64_t seed)
@@ -285,12 +148,21 @@ bool writeTinyClipModel(const QString& dir, QString* error, uint64_t seed)
             *error = QStringLiteral("cannot create %1").arg(dir);
         return false;
     }
+    ClipSpec spec;
+    spec.text = spec.vision = TowerSpec{kWidth, kIntermediate, kLayers, kHeads};
+    spec.mergeCount = kMergeCount;
+    spec.positions = kPositions;
+    spec.imageSize = kImageSize;
+    spec.patchSize = kPatchSize;
+    spec.projection = kProjection;
+    spec.logitScaleInit = kLogitScale;
     const QDir d(dir);
-    return writeFile(d.filePath(QStringLiteral("config.json")), configJson(), error)
-           && writeFile(d.filePath(QStringLiteral("preprocessor_config.json")), preprocessorJson(), error)
-           && writeFile(d.filePath(QStringLiteral("vocab.json")), vocabJson(), error)
-           && writeFile(d.filePath(QStringLiteral("merges.txt")), mergesTxt(), error)
-           && writeFile(d.filePath(QStringLiteral("model.safetensors")), safetensors(makeWeights(seed)), error);
+    auto write = [&](const char* name, const QByteArray& bytes) {
+        return writeFileAtomically(d.filePath(QLatin1String(name)), bytes, error);
+    };
+    return write("config.json", clipConfigJson(spec)) && write("preprocessor_config.json", clipPreprocessorJson(kImageSize))
+           && write("vocab.json", clipVocabJson(kMerges)) && write("merges.txt", clipMergesTxt(kMerges))
+           && write("model.safetensors", safetensorsBytes(makeWeights(seed)));
 }
 
 } // namespace photosearch::testmodel
