@@ -156,7 +156,7 @@ void benchSearch(const ClipEncoder& encoder, const QString& dir, int size, int q
     for (const QString& text : texts) {
         std::vector<double> warm;
         double cold = 0;
-        SearchResults last;
+        QueryResults last;
         for (int i = 0; i <= queries; ++i) {
             SearchRequest request;
             request.query = text;

@@ -18,7 +18,7 @@ enum class Mode { Text, Similar };
 
 // What the query was read as and where the relevance cut fell, on stderr
 // (stdout stays one JSON line per hit).
-void reportUnderstood(const SearchResults& results, const SearchRequest& request)
+void reportUnderstood(const QueryResults& results, const SearchRequest& request)
 {
     std::fprintf(stderr, "Searching for: %s\n", qPrintable(results.understood));
     if (request.all)
@@ -74,7 +74,7 @@ int run(const QStringList& args, Mode mode)
         request.k = k;
         request.all = a.has(QStringLiteral("all"));
         request.sort = sort == QLatin1String("date") ? SortOrder::Date : SortOrder::Relevance;
-        SearchResults results = engine.search(request);
+        QueryResults results = engine.search(request);
         if (!results.error.isEmpty())
             throw UsageError(results.error.toStdString());
         reportUnderstood(results, request);

@@ -220,9 +220,9 @@ std::vector<SearchHit> SearchEngine::photosInPeriod(const PhotoFilter& filter, i
     return hits;
 }
 
-SearchResults SearchEngine::search(const SearchRequest& request)
+QueryResults SearchEngine::search(const SearchRequest& request)
 {
-    SearchResults results;
+    QueryResults results;
     const QDate today = request.today.isValid() ? request.today : QDate::currentDate();
     const ParsedQuery parsed = parseQuery(request.query, today, &isImageFile);
     results.understood = describe(parsed);

@@ -41,7 +41,7 @@ struct SearchRequest {
     QDate today;         // anchors "last summer"; invalid = the current date
 };
 
-struct SearchResults {
+struct QueryResults {
     std::vector<SearchHit> hits; // best first, or newest first with SortOrder::Date
     // Candidates above the relevance cut (may exceed k: "23 good matches");
     // a lower bound when moreGood is set (every candidate looked at passed).
@@ -62,7 +62,7 @@ public:
 
     // The query language with dates, image terms, the relevance cut and
     // date order. Throws ImageError for an image term that cannot be read.
-    SearchResults search(const SearchRequest& request);
+    QueryResults search(const SearchRequest& request);
 
     std::vector<SearchHit> searchText(const QString& query, int k, const PhotoFilter& filter = {});
     // The photo's stored embedding when the file is in the library (so it

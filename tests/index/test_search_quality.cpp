@@ -187,7 +187,7 @@ void TestSearchQuality::relevanceCutPrecisionAndRecall()
             SearchRequest request;
             request.query = QStringLiteral("a %1 %2").arg(sh::colourName(colour), sh::shapeName(shape));
             request.k = kPhotos;
-            const SearchResults results = engine_->search(request);
+            const QueryResults results = engine_->search(request);
             QVERIFY(results.error.isEmpty());
             QCOMPARE(int(results.hits.size()), std::min(results.goodMatches, kPhotos));
             for (const SearchHit& h : results.hits) {
@@ -217,7 +217,7 @@ void TestSearchQuality::datePhrasesFilterAndDateOrder()
     request.today = kToday;
     request.k = kPhotos;
     request.all = true;
-    const SearchResults results = engine_->search(request);
+    const QueryResults results = engine_->search(request);
     QVERIFY2(results.understood.contains(QStringLiteral("March 2026")), qPrintable(results.understood));
     int march = 0;
     for (const Photo& p : photos_)
@@ -254,7 +254,7 @@ void TestSearchQuality::datePhrasesFilterAndDateOrder()
     onlyDate.query = QStringLiteral("in 2025");
     onlyDate.today = kToday;
     onlyDate.k = kPhotos;
-    const SearchResults year = engine_->search(onlyDate);
+    const QueryResults year = engine_->search(onlyDate);
     int in2025 = 0;
     QDate newest2025;
     for (const Photo& p : photos_) {
