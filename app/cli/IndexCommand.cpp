@@ -4,9 +4,11 @@
 #include "Catalog.h"
 #include "Commands.h"
 #include "Indexer.h"
+#include "LabelEmbeddings.h"
 #include "LibraryArgs.h"
 #include "LibraryModel.h"
 #include "ModelIdentity.h"
+#include "Tagger.h"
 #include "VectorCache.h"
 
 #include <QDir>
@@ -25,6 +27,25 @@
 
 namespace photosearch::cli {
 namespace {
+
+// New and changed photos get their tags (TagRule.h) from the embeddings just
+// stored: one query when nothing is new. A tagging failure is reported and
+// leaves the index run's result alone (`tag` runs it again).
+void tagNewPhotos(const QString& libraryDir, const QString& modelId, const ClipEncoder& encoder)
+{
+    try {
+        Catalog catalog(libraryDir);
+        CatalogLabelEmbedder labels(catalog, modelId, [&]() -> const ClipEncoder& { return encoder; });
+        const TagRunSummary t = tagUntagged(catalog, modelId, labels);
+        if (t.photos > 0)
+            std::fprintf(stderr, "Tagged %lld photos (%lld tags assigned) in %.1f s.\n",
+                         static_cast<long long>(t.photos), static_cast<long long>(t.assigned), t.seconds);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "photosearch-cli: the photos were indexed but not tagged (%s); run "
+                             "`photosearch-cli tag` to try again.\n", e.what());
+    }
+}
+
 
 std::atomic_int interrupted{0}; // the signal that asked to stop, 0 = none
 
@@ -184,6 +205,8 @@ int indexCommand(const QStringList& args)
     const IndexSummary s = indexer.run(options, &control, std::ref(printer));
     if (::isatty(STDERR_FILENO))
         std::fputc('\n', stderr);
+    if (!s.cancelled)
+        tagNewPhotos(libraryDir, modelId, encoder);
     {
         const Catalog catalog(libraryDir);
         const QString notice = otherModelNotice(catalog, modelId);

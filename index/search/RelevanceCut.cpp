@@ -50,10 +50,33 @@ float RelevanceCut::threshold(const ScoreBackground& background)
 int RelevanceCut::relevantCount(const std::vector<float>& rankedScores, const ScoreBackground& background)
 {
     const float t = threshold(background);
-    int n = 0;
-    while (n < int(rankedScores.size()) && rankedScores[size_t(n)] >= t)
-        ++n;
-    return n;
+    int strict = 0;
+    while (strict < int(rankedScores.size()) && rankedScores[size_t(strict)] >= t)
+        ++strict;
+    if (!std::isfinite(t))
+        return strict;
+    // Results that stand out at kLowZ form the candidates; where they show a
+    // clear break (the largest drop between neighbours, at least kMinGap
+    // sigmas), the cut falls there: matches of one query often score as a
+    // group, above near misses that still stand out of the background
+    // ("red" above orange). Without a clear break the kZ rule decides.
+    const float low = background.median + kLowZ * background.sigma;
+    int candidates = 0;
+    while (candidates < int(rankedScores.size()) && rankedScores[size_t(candidates)] >= low)
+        ++candidates;
+    if (candidates == 0)
+        return 0;
+    int best = candidates;
+    float bestGap = rankedScores[size_t(candidates - 1)]
+                    - (candidates < int(rankedScores.size()) ? rankedScores[size_t(candidates)] : low);
+    for (int i = 1; i < candidates; ++i) {
+        const float gap = rankedScores[size_t(i - 1)] - rankedScores[size_t(i)];
+        if (gap > bestGap) {
+            bestGap = gap;
+            best = i;
+        }
+    }
+    return bestGap >= kMinGap * background.sigma ? best : strict;
 }
 
 } // namespace photosearch

@@ -29,6 +29,11 @@ struct RelevanceCut {
     // Chosen on the trained test model (tests/index/test_search_quality.cpp
     // states the precision and recall it gives) and docs/BENCHMARKS.md.
     static const float kZ;
+    // Results above kLowZ sigmas are candidates; a drop of kMinGap sigmas
+    // or more between neighbours among them is a break, and the cut falls
+    // at the largest one (RelevanceCut.cpp says why).
+    static constexpr float kLowZ = 2.0f;
+    static constexpr float kMinGap = 1.0f;
 
     // Fewer samples than this give no cut (everything counts as relevant):
     // a tiny library has no background to speak of.
@@ -37,7 +42,9 @@ struct RelevanceCut {
     static ScoreBackground background(std::vector<float> scores);
     // The score a result needs; -infinity when the background is too small.
     static float threshold(const ScoreBackground& background);
-    // How many of `rankedScores` (best first) are above the cut.
+    // How many of `rankedScores` (best first, as a search returns them) are
+    // relevant: up to the largest clear break among those above kLowZ, else
+    // those above threshold().
     static int relevantCount(const std::vector<float>& rankedScores, const ScoreBackground& background);
 };
 

@@ -66,6 +66,15 @@ QDateTime photoTime(const PhotoRecord& photo)
     return photo.takenAt.isValid() ? photo.takenAt : QDateTime::fromMSecsSinceEpoch(photo.mtimeMs).toLocalTime();
 }
 
+// The file is as the catalog indexed it (or gone: a result the catalog has
+// still works from its vector).
+bool isAsIndexed(const QString& path, const PhotoRecord& photo)
+{
+    const QFileInfo file(path);
+    return !file.exists()
+           || (file.size() == photo.size && file.lastModified().toMSecsSinceEpoch() == photo.mtimeMs);
+}
+
 void sortNewestFirst(std::vector<SearchHit>& hits)
 {
     std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.time > b.time; });
@@ -120,11 +129,7 @@ std::vector<float> SearchEngine::imageEmbedding(const QString& imagePath)
     // The stored vector stands for the file while it is as indexed; one
     // changed since is embedded as it is now. (One deleted since keeps its
     // vector: "similar" still works from a result the catalog has.)
-    const bool asIndexed = photo
-                           && (!file.exists()
-                               || (file.size() == photo->size
-                                   && file.lastModified().toMSecsSinceEpoch() == photo->mtimeMs));
-    if (asIndexed) {
+    if (photo && isAsIndexed(path, *photo)) {
         std::vector<float> stored = catalog_.embedding(photo->id, modelId_);
         if (!stored.empty())
             return stored;
@@ -139,7 +144,9 @@ std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, 
     const QString path = QDir::cleanPath(QFileInfo(imagePath).absoluteFilePath());
     std::vector<SearchHit> hits = searchVector(imageEmbedding(path), k, filter);
     const std::optional<PhotoRecord> photo = catalog_.photoByPath(path);
-    if (!photo || catalog_.embedding(photo->id, modelId_).empty())
+    // Only a photo searched by its own stored vector is put first; one
+    // changed since was embedded as it is now and ranks where it scores.
+    if (!photo || !isAsIndexed(path, *photo) || catalog_.embedding(photo->id, modelId_).empty())
         return hits;
     // The photo itself comes first, even before an identical copy (equal
     // scores) or when an approximate index missed it.

@@ -110,7 +110,15 @@ void TestRelevanceCut::countStopsAtTheFirstScoreBelow()
     const ScoreBackground b = RelevanceCut::background(normalScores(1000, 0.0f, 0.1f, 5));
     const float t = RelevanceCut::threshold(b);
     QCOMPARE(RelevanceCut::relevantCount({}, b), 0);
-    QCOMPARE(RelevanceCut::relevantCount({t + 0.1f, t, t - 0.01f, t + 0.2f}, b), 2);
+    // No clear break (steps of a tenth of sigma): the kZ threshold decides.
+    QCOMPARE(RelevanceCut::relevantCount({t + 0.02f, t + 0.01f, t, t - 0.01f, t - 0.02f}, b), 3);
+    // A break of two sigmas above the threshold: the cut falls at it, also
+    // above near misses that stand out of the background.
+    QCOMPARE(RelevanceCut::relevantCount(
+                 {t + 0.5f, t + 0.49f, t + 0.2f, t + 0.15f, t + 0.1f, t + 0.05f, t, t - 0.05f, t - 0.09f, t - 0.12f}, b),
+             2);
+    // A group below the kZ threshold but apart from the background.
+    QCOMPARE(RelevanceCut::relevantCount({t - 0.02f, t - 0.03f, t - 0.3f}, b), 2);
 }
 
 QTEST_GUILESS_MAIN(TestRelevanceCut)

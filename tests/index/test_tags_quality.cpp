@@ -183,12 +183,13 @@ private Q_SLOTS:
             }
         }
 
-        // Bounds below what the rule measured on two trained shapes models
-        // (precision 0.81 and 0.66, recall 0.61 and 0.38 at minZ 1.5; the
-        // oracle flat threshold: F1 0.65 on both, the rule 0.70 and 0.48),
-        // and far above chance (precision 3/22 = 0.14).
-        QVERIFY2(calibrated.precision >= 0.6, qPrintable(QString::number(calibrated.precision)));
-        QVERIFY2(calibrated.recall >= 0.3, qPrintable(QString::number(calibrated.recall)));
+        // Bounds below what the rule (minZ 1.0) measured on the fixture
+        // model: precision 0.65, recall 0.51, F1 0.57 against the oracle flat
+        // threshold's 0.57 (the model learns colours and backgrounds, hardly
+        // shapes: shape recall is near 0 for every rule). Chance precision
+        // is 3/22 = 0.14.
+        QVERIFY2(calibrated.precision >= 0.55, qPrintable(QString::number(calibrated.precision)));
+        QVERIFY2(calibrated.recall >= 0.40, qPrintable(QString::number(calibrated.recall)));
     }
 };
 
