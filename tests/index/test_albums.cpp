@@ -374,9 +374,18 @@ void TestAlbums::cliAlbums()
     const QStringList p = photos.good.mid(0, 5);
     QCOMPARE(p.size(), 5);
 
+    // The index run tagged the photos: tags with enough of them are listed
+    // as auto-albums; the albums a person makes are the others.
+    const auto stored = [](const Run& run) {
+        QList<QJsonObject> out;
+        for (const QJsonObject& o : run.lines())
+            if (o.value(QStringLiteral("kind")).toString() != QLatin1String("tag"))
+                out << o;
+        return out;
+    };
     Run r = cli({QStringLiteral("albums")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QVERIFY(r.out.isEmpty());
+    QVERIFY(stored(r).isEmpty());
 
     r = cli(QStringList{QStringLiteral("album"), QStringLiteral("add"), QStringLiteral("Trip")} + p.mid(0, 2));
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -437,10 +446,10 @@ void TestAlbums::cliAlbums()
 
     r = cli({QStringLiteral("albums")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QCOMPARE(r.lines().size(), 3);
-    QCOMPARE(r.lines()[0], (QJsonObject{{"name", "Other"}, {"kind", "manual"}, {"count", 1}}));
-    QCOMPARE(r.lines()[1].value(QStringLiteral("kind")).toString(), QStringLiteral("few-shot"));
-    QCOMPARE(r.lines()[2], (QJsonObject{{"name", "Trip"}, {"kind", "manual"}, {"count", 3}}));
+    QCOMPARE(stored(r).size(), 3);
+    QCOMPARE(stored(r)[0], (QJsonObject{{"name", "Other"}, {"kind", "manual"}, {"count", 1}}));
+    QCOMPARE(stored(r)[1].value(QStringLiteral("kind")).toString(), QStringLiteral("few-shot"));
+    QCOMPARE(stored(r)[2], (QJsonObject{{"name", "Trip"}, {"kind", "manual"}, {"count", 3}}));
 
     // Deleting albums keeps every photo and file.
     const QByteArray statsBefore = cli({QStringLiteral("stats")}).out;
@@ -451,7 +460,7 @@ void TestAlbums::cliAlbums()
     QCOMPARE(cli({QStringLiteral("stats")}).out, statsBefore);
     for (const QString& path : p)
         QVERIFY(QFile::exists(path));
-    QVERIFY(cli({QStringLiteral("albums")}).out.isEmpty());
+    QVERIFY(stored(cli({QStringLiteral("albums")})).isEmpty());
     QCOMPARE(cli({QStringLiteral("album"), QStringLiteral("delete"), QStringLiteral("Trip")}).exitCode, 1);
 }
 
