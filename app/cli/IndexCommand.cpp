@@ -4,7 +4,6 @@
 #include "Catalog.h"
 #include "Commands.h"
 #include "Indexer.h"
-#include "LabelEmbeddings.h"
 #include "LibraryArgs.h"
 #include "LibraryModel.h"
 #include "ModelIdentity.h"
@@ -34,9 +33,7 @@ namespace {
 void tagNewPhotos(const QString& libraryDir, const QString& modelId, const ClipEncoder& encoder)
 {
     try {
-        Catalog catalog(libraryDir);
-        CatalogLabelEmbedder labels(catalog, modelId, [&]() -> const ClipEncoder& { return encoder; });
-        const TagRunSummary t = tagUntagged(catalog, modelId, labels);
+        const TagRunSummary t = tagIndexedPhotos(libraryDir, modelId, encoder);
         if (t.photos > 0)
             std::fprintf(stderr, "Tagged %lld photos (%lld tags assigned) in %.1f s.\n",
                          static_cast<long long>(t.photos), static_cast<long long>(t.assigned), t.seconds);

@@ -24,6 +24,7 @@
 namespace photosearch {
 
 class Catalog;
+class ClipEncoder;
 class LabelEmbedder;
 
 struct TagRunSummary {
@@ -51,5 +52,12 @@ qint64 untaggedPhotoCount(const Catalog& catalog, const QString& modelId);
 // library more than doubled). One query and no embedder call when nothing
 // is new.
 TagRunSummary tagUntagged(Catalog& catalog, const QString& modelId, LabelEmbedder& labels, const TagRule& rule = {});
+
+// After an index run, for the CLI and the window alike: opens the library's
+// catalog and tags what the run added or changed (tagUntagged), with the
+// label embeddings stored in the catalog and `encoder` for those missing.
+// Throws what tagUntagged throws; the caller reports it without failing the
+// index run (`tag` can be run again).
+TagRunSummary tagIndexedPhotos(const QString& libraryDir, const QString& modelId, const ClipEncoder& encoder);
 
 } // namespace photosearch

@@ -7,6 +7,7 @@
 #include "Indexer.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
+#include "Tagger.h"
 #include "VectorStore.h"
 
 #include <QDir>
@@ -17,6 +18,17 @@ IndexWorker::IndexWorker(const QString& libraryDir, std::shared_ptr<ClipEncoderC
     : libraryDir_(libraryDir)
     , encoders_(std::move(encoders))
 {
+}
+
+void IndexWorker::tagNewPhotos(const QString& modelId, const ClipEncoder& encoder)
+{
+    // The photos are indexed whatever happens here; `tag` can redo it.
+    try {
+        Q_EMIT status(tr("Tagging the new photos…"));
+        tagIndexedPhotos(libraryDir_, modelId, encoder);
+    } catch (const std::exception& e) {
+        qWarning("The new photos were indexed but not tagged: %s", e.what());
+    }
 }
 
 void IndexWorker::run(const QString& folder, const QString& modelDir, const std::shared_ptr<IndexControl>& control)
@@ -35,6 +47,8 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, const std:
             options.roots = {folder};
             options.modelDir = modelDir;
             summary = indexer.run(options, control.get(), [this](const IndexProgress& p) { Q_EMIT progress(p); });
+            if (!summary.cancelled)
+                tagNewPhotos(modelId, *encoder);
         }
         Q_EMIT finished(summary);
     } catch (const IndexBusyError& e) {

@@ -4,7 +4,8 @@
 // records the model in the catalog settings as for the CLI), and reports
 // back through queued signals. The encoder comes from the controller's ClipEncoderCache
 // (the same weights as the search thread's when the model is the same) and
-// is let go after the run.
+// is let go after the run. A run that was not cancelled then tags the photos
+// it added or changed.
 
 #include "LibraryTypes.h"
 
@@ -15,6 +16,7 @@
 
 namespace photosearch {
 
+class ClipEncoder;
 class ClipEncoderCache;
 class IndexControl;
 
@@ -34,6 +36,9 @@ Q_SIGNALS:
     void failed(const QString& sentence, const QString& detail);
 
 private:
+    // Tags what the run added or changed, like `photosearch-cli index`.
+    void tagNewPhotos(const QString& modelId, const ClipEncoder& encoder);
+
     QString libraryDir_;
     std::shared_ptr<ClipEncoderCache> encoders_;
 };
