@@ -9,6 +9,7 @@
 
 #include "Catalog.h"
 #include "Commands.h"
+#include "LabelEmbeddings.h"
 #include "LibraryArgs.h"
 #include "LibraryLocation.h"
 #include "ModelIdentity.h"
@@ -41,26 +42,6 @@ std::unique_ptr<Catalog> openCacheCatalog(const CliArgs& a)
     } catch (const CatalogError&) {
         return nullptr; // only a cache: classify works without it
     }
-}
-
-LabelEmbeddingStore catalogStore(Catalog* catalog, const QString& modelId)
-{
-    if (!catalog)
-        return {};
-    // A busy or read-only catalog only costs the cache.
-    return {[=](const QString& key) {
-                try {
-                    return catalog->cachedTextEmbedding(modelId, key);
-                } catch (const CatalogError&) {
-                    return std::vector<float>{};
-                }
-            },
-            [=](const QString& key, const std::vector<float>& v) {
-                try {
-                    catalog->cacheTextEmbedding(modelId, key, v);
-                } catch (const CatalogError&) {
-                }
-            }};
 }
 
 void printResult(const QString& path, const Classification& c, const QStringList& labels)
@@ -134,7 +115,8 @@ int classifyCommand(const QStringList& args)
         requireModelFolder(modelDir);
     }
     const ClipEncoder encoder(modelDir, computeFromArgs(a));
-    PromptEnsemble ensemble(encoder, templates, catalogStore(catalog.get(), modelIdForDirectory(modelDir)));
+    PromptEnsemble ensemble(encoder, templates,
+                            catalog ? catalogLabelStore(*catalog, modelIdForDirectory(modelDir)) : LabelEmbeddingStore{});
     const ZeroShotClassifier classifier(encoder, labels, ensemble);
     const int failed = classifyFiles(encoder, classifier, a.positionals());
     if (failed > 0)

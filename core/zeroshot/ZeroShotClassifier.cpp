@@ -9,10 +9,13 @@
 
 namespace photosearch {
 
-QStringList ZeroShotClassifier::splitLabels(const QString& text)
+namespace {
+
+// Simplified, without empty and repeated ones, in the order given.
+QStringList distinctLabels(const QStringList& raw)
 {
     QStringList labels;
-    for (const QString& part : text.split(QLatin1Char(','))) {
+    for (const QString& part : raw) {
         const QString label = part.simplified();
         if (!label.isEmpty() && !labels.contains(label))
             labels << label;
@@ -20,15 +23,18 @@ QStringList ZeroShotClassifier::splitLabels(const QString& text)
     return labels;
 }
 
+} // namespace
+
+QStringList ZeroShotClassifier::splitLabels(const QString& text)
+{
+    return distinctLabels(text.split(QLatin1Char(',')));
+}
+
 ZeroShotClassifier::ZeroShotClassifier(const ClipEncoder& encoder, const QStringList& labels,
                                        PromptEnsemble& ensemble)
-    : logitScale_(encoder.model().logitScale())
+    : labels_(distinctLabels(labels))
+    , logitScale_(encoder.model().logitScale())
 {
-    for (const QString& l : labels) {
-        const QString label = l.simplified();
-        if (!label.isEmpty() && !labels_.contains(label))
-            labels_ << label;
-    }
     if (labels_.isEmpty())
         throw std::invalid_argument("classification needs at least one label");
     labelMatrix_ = ensemble.embed(labels_);

@@ -48,10 +48,21 @@ void saveVector(Catalog& catalog, const QString& modelId, const QString& key, co
 
 LabelEmbeddingStore catalogLabelStore(Catalog& catalog, const QString& modelId)
 {
+    // A cache: a busy or read-only catalog costs a text-tower run, never the
+    // answer.
     LabelEmbeddingStore store;
-    store.load = [&catalog, modelId](const QString& key) { return loadVector(catalog, modelId, key); };
+    store.load = [&catalog, modelId](const QString& key) {
+        try {
+            return loadVector(catalog, modelId, key);
+        } catch (const CatalogError&) {
+            return std::vector<float>{};
+        }
+    };
     store.save = [&catalog, modelId](const QString& key, const std::vector<float>& v) {
-        saveVector(catalog, modelId, key, v);
+        try {
+            saveVector(catalog, modelId, key, v);
+        } catch (const CatalogError&) {
+        }
     };
     return store;
 }

@@ -22,7 +22,9 @@ class Catalog;
 class ClipEncoder;
 
 // A PromptEnsemble's LabelEmbeddingStore backed by the catalog (any key the
-// ensemble chooses, under `modelId`). The catalog must outlive it.
+// ensemble chooses, under `modelId`), for classify. The catalog must outlive
+// it. A catalog that cannot be read or written reads as a miss and skips
+// the write: it is a cache.
 LabelEmbeddingStore catalogLabelStore(Catalog& catalog, const QString& modelId);
 
 // Turns labels into [L, D] unit rows; key() names what the embeddings depend
