@@ -49,11 +49,11 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
 
     indexThread_.setObjectName(QStringLiteral("photosearch-index"));
     searchThread_.setObjectName(QStringLiteral("photosearch-search"));
-    const auto encoders = std::make_shared<ClipEncoderCache>();
-    indexWorker_ = new IndexWorker(libraryDir_, encoders);
+    encoders_ = std::make_shared<ClipEncoderCache>();
+    indexWorker_ = new IndexWorker(libraryDir_, encoders_);
     indexWorker_->moveToThread(&indexThread_);
     connect(&indexThread_, &QThread::finished, indexWorker_, &QObject::deleteLater);
-    searchWorker_ = new SearchWorker(libraryDir_, latestSearch_, encoders);
+    searchWorker_ = new SearchWorker(libraryDir_, latestSearch_, encoders_);
     searchWorker_->moveToThread(&searchThread_);
     connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
 

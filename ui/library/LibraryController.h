@@ -22,6 +22,8 @@
 
 namespace photosearch {
 
+class ClipEncoder;
+class ClipEncoderCache;
 class IndexControl;
 class IndexWorker;
 class SearchWorker;
@@ -37,6 +39,9 @@ public:
     const QString& libraryDir() const { return libraryDir_; }
     // Empty when no model is known.
     const QString& modelDir() const { return modelDir_; }
+    // The loaded models, shared by every worker that encodes (search,
+    // classify, drops): one copy of the weights per model. Thread-safe.
+    const std::shared_ptr<ClipEncoderCache>& encoders() const { return encoders_; }
     bool isIndexing() const { return control_ != nullptr; }
     bool isPaused() const;
     bool isSearching() const { return searching_; }
@@ -117,6 +122,7 @@ private:
     // Deleted (deleteLater) when their threads finish.
     QPointer<IndexWorker> indexWorker_;
     QPointer<SearchWorker> searchWorker_;
+    std::shared_ptr<ClipEncoderCache> encoders_;
     std::shared_ptr<IndexControl> control_; // set while a run is going
     std::shared_ptr<std::atomic_int> latestSearch_;
     bool searching_ = false;
