@@ -20,6 +20,7 @@ int albumCommand(const QStringList& args);
 int classifyCommand(const QStringList& args);
 int tagCommand(const QStringList& args);
 int tagsCommand(const QStringList& args);
+int modelsCommand(const QStringList& args);
 
 // Writes one compact JSON object and a newline to stdout.
 void printJsonLine(const QJsonObject& object);

@@ -67,6 +67,10 @@ const char* kUsage =
     "                                     and --remove record a correction that always wins over\n"
     "                                     the model, --clear forgets it. An unknown PATH prints\n"
     "                                     {path, error}, and the exit code is 1\n"
+    "  models                             installed models {id, name, path, dim, repo}\n"
+    "  models download REPO               fetch a Hugging Face CLIP repo (e.g.\n"
+    "                                     openai/clip-vit-base-patch32) from $HF_ENDPOINT into\n"
+    "                                     $PHOTOSEARCH_MODELS (resumes; checks SHA-256)\n"
     "  --version                          print the version\n"
     "\n"
     "filters: --after DATE  --before DATE (taken-at, else file time;\n"
@@ -118,6 +122,8 @@ int main(int argc, char** argv)
             return tagCommand(args);
         if (command == QLatin1String("tags"))
             return tagsCommand(args);
+        if (command == QLatin1String("models"))
+            return modelsCommand(args);
         throw UsageError("unknown command '" + command.toStdString() + "'");
     } catch (const UsageError& e) {
         // One line (DESIGN.md): the error stays visible, and scripts can log it.
