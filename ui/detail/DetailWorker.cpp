@@ -1,0 +1,122 @@
+// Reads details and stores tag verdicts off the GUI thread; see DetailWorker.h.
+
+#include "DetailWorker.h"
+
+#include "Catalog.h"
+#include "LibraryModel.h"
+#include "TagCorrections.h"
+#include "TagQueries.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <stdexcept>
+
+namespace photosearch {
+
+namespace {
+
+PhotoInfo infoFrom(const PhotoRecord& r)
+{
+    PhotoInfo info;
+    info.path = r.path;
+    info.fileSize = r.size;
+    info.width = r.width;
+    info.height = r.height;
+    info.format = r.format;
+    info.takenAt = r.takenAt;
+    info.camera = r.camera;
+    info.lens = r.lens;
+    info.hasGps = r.hasGps;
+    info.latitude = r.latitude;
+    info.longitude = r.longitude;
+    return info;
+}
+
+} // namespace
+
+DetailWorker::DetailWorker(QString libraryDir, std::shared_ptr<std::atomic_int> latest)
+    : libraryDir_(std::move(libraryDir))
+    , latest_(std::move(latest))
+{
+}
+
+DetailWorker::~DetailWorker() = default;
+
+Catalog* DetailWorker::catalog()
+{
+    if (!catalog_)
+        catalog_ = std::make_unique<Catalog>(libraryDir_);
+    return catalog_.get();
+}
+
+std::optional<PhotoRecord> DetailWorker::record(const QString& path)
+{
+    // Photos are stored clean and under resolved roots: try the path as
+    // given, then resolved (the CLI's `tags` does the same).
+    const QFileInfo file(path);
+    for (const QString& candidate : {QDir::cleanPath(file.absoluteFilePath()), file.canonicalFilePath()}) {
+        if (candidate.isEmpty())
+            continue;
+        if (std::optional<PhotoRecord> r = catalog()->photoByPath(candidate))
+            return r;
+    }
+    return std::nullopt;
+}
+
+void DetailWorker::load(int requestId, const QString& path, const QString& modelId)
+{
+    if (requestId != latest_->load())
+        return; // a newer photo was asked for meanwhile
+    try {
+        const std::optional<PhotoRecord> r = record(path);
+        if (!r) {
+            Q_EMIT infoFailed(requestId, path, tr("This photo is not in the library; add its folder to see its details."));
+            return;
+        }
+        PhotoInfo info = infoFrom(*r);
+        info.path = path; // as the caller knows it, so that it can match the answer
+        info.modelId = modelId.isEmpty() ? libraryModelId(*catalog()) : modelId;
+        if (!info.modelId.isEmpty()) {
+            for (const PhotoTag& t : photoTags(*catalog(), info.modelId, r->id))
+                info.tags.push_back(PhotoInfoTag{t.tag, t.score, t.confirmed});
+        }
+        Q_EMIT infoReady(requestId, info);
+    } catch (const std::exception& e) {
+        qWarning("details of %s: %s", qPrintable(path), e.what());
+        catalog_.reset(); // opened again on the next request
+        Q_EMIT infoFailed(requestId, path, tr("The details of this photo cannot be read from the library."));
+    }
+}
+
+void DetailWorker::confirmTag(const QString& path, const QString& tag)
+{
+    correct(path, tag, true);
+}
+
+void DetailWorker::removeTag(const QString& path, const QString& tag)
+{
+    correct(path, tag, false);
+}
+
+void DetailWorker::correct(const QString& path, const QString& tag, bool confirm)
+{
+    try {
+        const std::optional<PhotoRecord> r = record(path);
+        if (!r) {
+            Q_EMIT correctionFailed(path, tr("This photo is no longer in the library; its tags cannot be changed."));
+            return;
+        }
+        if (confirm)
+            photosearch::confirmTag(*catalog(), r->id, tag);
+        else
+            photosearch::removeTag(*catalog(), r->id, tag);
+        Q_EMIT tagsChanged(path);
+    } catch (const std::exception& e) {
+        qWarning("tag correction on %s (%s): %s", qPrintable(path), qPrintable(tag), e.what());
+        catalog_.reset();
+        Q_EMIT correctionFailed(path, tr("The tag could not be changed; the library could not be written."));
+    }
+}
+
+} // namespace photosearch
