@@ -6,7 +6,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
+#include <QMimeData>
 #include <QStyle>
+#include <QUrl>
 
 namespace photosearch {
 
@@ -77,6 +79,36 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const
     default:
         return {};
     }
+}
+
+Qt::ItemFlags ResultsModel::flags(const QModelIndex& index) const
+{
+    const Qt::ItemFlags base = QAbstractListModel::flags(index);
+    return index.isValid() ? base | Qt::ItemIsDragEnabled : base;
+}
+
+QStringList ResultsModel::mimeTypes() const
+{
+    return {QStringLiteral("text/uri-list"), QStringLiteral("text/plain")};
+}
+
+QMimeData* ResultsModel::mimeData(const QModelIndexList& indexes) const
+{
+    QList<QUrl> urls;
+    QStringList paths;
+    for (const QModelIndex& index : indexes) {
+        const QString path = pathAt(index.row());
+        if (path.isEmpty() || paths.contains(path))
+            continue;
+        paths << path;
+        urls << QUrl::fromLocalFile(path);
+    }
+    if (urls.isEmpty())
+        return nullptr;
+    auto* mime = new QMimeData;
+    mime->setUrls(urls); // text/uri-list
+    mime->setText(paths.join(QLatin1Char('\n')));
+    return mime;
 }
 
 void ResultsModel::thumbnailReady(const QString& path)

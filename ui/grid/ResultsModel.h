@@ -2,6 +2,8 @@
 // The hits of the current search as a list model for the thumbnail grid:
 // the file name as text, the thumbnail as decoration (once loaded), the file
 // name, folder and score as tooltip. Best first.
+// Rows drag out as file URLs (text/uri-list) and as text paths, so a file
+// manager copies the photos and a text field gets their paths.
 
 #include "SearchEngine.h"
 
@@ -35,6 +37,11 @@ public:
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QStringList mimeTypes() const override;
+    // The photos of `indexes` (each once, in the order given).
+    QMimeData* mimeData(const QModelIndexList& indexes) const override;
+    Qt::DropActions supportedDragActions() const override { return Qt::CopyAction; }
 
 private:
     void thumbnailReady(const QString& path);

@@ -55,6 +55,11 @@ ResultsView::ResultsView(QWidget* parent)
     setWrapping(true);
     setTextElideMode(Qt::ElideMiddle);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
+    // Photos drag out to other apps as files (ResultsModel::mimeData); the
+    // grid takes no drops through the item view (the window handles those).
+    setDragEnabled(true);
+    setDragDropMode(QAbstractItemView::DragOnly);
+    setDefaultDropAction(Qt::CopyAction);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     verticalScrollBar()->setSingleStep(s / 4);
     setContextMenuPolicy(Qt::DefaultContextMenu);

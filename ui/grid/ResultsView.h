@@ -3,7 +3,7 @@
 // the model which rows are on screen (then the next screenful) whenever it
 // scrolls, resizes or gets new rows, so thumbnails load visible-first.
 // Enter / double-click opens a photo; the context menu offers "Show Similar
-// Photos" and "Open Containing Folder".
+// Photos" and "Open Containing Folder". Selected photos drag out as files.
 
 #include <QListView>
 #include <QTimer>

@@ -1,0 +1,115 @@
+#include "ImageDrops.h"
+
+#include "ImageFormat.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QMimeData>
+#include <QSet>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace photosearch {
+namespace {
+
+// By content, for files whose name does not say (e.g. "IMG_0001" without
+// an extension, as some phones export).
+bool hasImageContent(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return sniffImageFormat(file.read(kImageFormatSniffBytes)) != ImageFormat::Unknown;
+}
+
+QStringList folderImages(const QString& dir)
+{
+    QStringList out;
+    QDirIterator it(dir, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (hasImageFileName(path))
+            out << path;
+    }
+    std::sort(out.begin(), out.end()); // the iterator's order is the file system's
+    return out;
+}
+
+} // namespace
+
+QStringList localDropPaths(const QMimeData* mime)
+{
+    QStringList paths;
+    if (!mime || !mime->hasUrls())
+        return paths;
+    for (const QUrl& url : mime->urls()) {
+        if (!url.isLocalFile())
+            continue;
+        const QString path = QDir::cleanPath(url.toLocalFile());
+        if (!path.isEmpty() && !paths.contains(path))
+            paths << path;
+    }
+    return paths;
+}
+
+bool hasImageFileName(const QString& path)
+{
+    return imageFormatFromName(QFileInfo(path).suffix().toLower()) != ImageFormat::Unknown;
+}
+
+bool hasLocalImages(const QMimeData* mime, DroppedFolders folders)
+{
+    const QStringList paths = localDropPaths(mime);
+    return std::any_of(paths.cbegin(), paths.cend(), [folders](const QString& path) {
+        const QFileInfo info(path);
+        if (info.isDir())
+            return folders == DroppedFolders::Expand;
+        return info.isFile() && hasImageFileName(path);
+    });
+}
+
+QStringList localImagePaths(const QMimeData* mime, DroppedFolders folders)
+{
+    const QStringList paths = localDropPaths(mime);
+    if (folders == DroppedFolders::Expand)
+        return expandImagePaths(paths).images;
+    QStringList images;
+    for (const QString& path : paths)
+        if (hasImageFileName(path) && QFileInfo(path).isFile())
+            images << path;
+    return images;
+}
+
+ImageExpansion expandImagePaths(const QStringList& paths, int cap)
+{
+    ImageExpansion out;
+    QSet<QString> seen;
+    const auto add = [&](const QString& path) {
+        if (seen.contains(path))
+            return;
+        seen.insert(path);
+        if (out.images.size() < cap)
+            out.images << path;
+        else
+            ++out.leftOut;
+    };
+    QStringList folders;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        if (info.isDir())
+            folders << path;
+        else if (hasImageFileName(path) || (info.isFile() && hasImageContent(path)))
+            add(path); // a missing image file still gets a row: its error says so
+        else
+            ++out.notImages;
+    }
+    for (const QString& folder : folders)
+        for (const QString& path : folderImages(folder))
+            add(path);
+    return out;
+}
+
+} // namespace photosearch
