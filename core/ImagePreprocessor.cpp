@@ -1,13 +1,10 @@
 #include "ImagePreprocessor.h"
 
-#include "HeifDecoder.h"
 #include "ModelError.h"
 #include "Resample.h"
 
-#include <QBuffer>
 #include <QDir>
 #include <QFile>
-#include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -96,50 +93,6 @@ QImage toRgb888(const QImage& image)
     return image.convertToFormat(QImage::Format_RGB888);
 }
 
-// The size to request from Qt's JPEG reader for a DCT-scaled decode, or an
-// invalid size for a full one. Qt derives libjpeg's scale m/8 from the
-// requested size and then rescales libjpeg's output to exactly that size
-// (with QImage::scaled); only scales that divide both sides exactly make the
-// two agree, so that the pixels are libjpeg's own.
-QSize reducedJpegSize(QSize full, int shortestEdge)
-{
-    for (int m : {1, 2, 4}) {
-        if ((full.width() * m) % 8 != 0 || (full.height() * m) % 8 != 0)
-            continue;
-        const QSize scaled(full.width() * m / 8, full.height() * m / 8);
-        if (std::min(scaled.width(), scaled.height()) >= shortestEdge)
-            return scaled;
-    }
-    return {};
-}
-
-quint32 le32(const QByteArray& b, int offset)
-{
-    const auto* p = reinterpret_cast<const uchar*>(b.constData() + offset);
-    return quint32(p[0]) | (quint32(p[1]) << 8) | (quint32(p[2]) << 16) | (quint32(p[3]) << 24);
-}
-
-// Qt's BMP reader accepts a file cut short and returns an image whose
-// missing rows are uninitialised memory. For the common uncompressed
-// layout, whether the pixel data is all there is known from the header.
-bool bmpTruncated(const QByteArray& b)
-{
-    if (b.size() < 34)
-        return true;
-    const quint32 pixelOffset = le32(b, 10);
-    const quint32 headerSize = le32(b, 14);
-    if (headerSize < 40)
-        return quint32(b.size()) < pixelOffset;
-    const qint64 width = qint32(le32(b, 18));
-    const qint64 height = std::abs(qint64(qint32(le32(b, 22))));
-    const int bpp = uchar(b[28]) | (uchar(b[29]) << 8);
-    const quint32 compression = le32(b, 30);
-    if (compression != 0 /* BI_RGB */ && compression != 3 /* BI_BITFIELDS */)
-        return quint32(b.size()) < pixelOffset;
-    const qint64 rowBytes = (width * bpp + 31) / 32 * 4;
-    return qint64(b.size()) < qint64(pixelOffset) + rowBytes * height;
-}
-
 } // namespace
 
 PreprocessConfig PreprocessConfig::fromModelDirectory(const QString& dir, int imageSize)
@@ -150,124 +103,24 @@ PreprocessConfig PreprocessConfig::fromModelDirectory(const QString& dir, int im
 ImagePreprocessor::ImagePreprocessor(PreprocessConfig config)
     : config_(config)
 {
-    // Qt's default limit (128 MiB in Qt 6.4) refuses ordinary large photos;
-    // the pixel cap in decode() is the real guard. 8 bytes a pixel covers
-    // 16-bit PNGs.
-    // Done once, here rather than in decode(), because the limit is a
-    // process-wide setting that worker threads read.
-    static const bool limitRaised = [] {
-        const int needed = int(maxPixels * 8 / (1024 * 1024)) + 1;
-        const int current = QImageReader::allocationLimit();
-        if (current != 0 && current < needed)
-            QImageReader::setAllocationLimit(needed);
-        return true;
-    }();
-    Q_UNUSED(limitRaised);
+    // Early, on the thread that builds the encoder, rather than on a worker's
+    // first decode: the limit is a process-wide setting.
+    ImageDecoder::raiseAllocationLimit();
+}
+
+DecodeTarget ImagePreprocessor::decodeTarget(bool reducedDecode) const
+{
+    return reducedDecode ? DecodeTarget::shortestSide(config_.shortestEdge) : DecodeTarget{};
 }
 
 QImage ImagePreprocessor::decode(const QString& path, bool reducedDecode) const
 {
-    return decode(readImageFile(path), path, reducedDecode).image;
-}
-
-QByteArray ImagePreprocessor::readImageFile(const QString& path)
-{
-    const QString name = displayName(path);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw ImageError(QStringLiteral("%1 cannot be read (%2).").arg(name, file.errorString()).toStdString());
-    const qint64 size = file.size();
-    if (size > maxFileBytes)
-        throw ImageError(QStringLiteral("%1 is %2 MiB, larger than the %3 MiB an image file may be.")
-                             .arg(name).arg(size / (1024 * 1024)).arg(maxFileBytes / (1024 * 1024))
-                             .toStdString());
-    QByteArray bytes;
-    if (size > 0) {
-        bytes = file.readAll();
-        if (bytes.size() != size && file.error() != QFileDevice::NoError)
-            throw ImageError(QStringLiteral("%1 cannot be read (%2).").arg(name, file.errorString()).toStdString());
-    } else {
-        // Files that report no size (pipes, some virtual files): read up to the cap.
-        bytes = file.read(maxFileBytes + 1);
-        if (bytes.size() > maxFileBytes)
-            throw ImageError(QStringLiteral("%1 is larger than the %2 MiB an image file may be.")
-                                 .arg(name).arg(maxFileBytes / (1024 * 1024)).toStdString());
-    }
-    return bytes;
+    return ImageDecoder::decodeFile(path, decodeTarget(reducedDecode)).image;
 }
 
 DecodedImage ImagePreprocessor::decode(const QByteArray& bytes, const QString& path, bool reducedDecode) const
 {
-    const QString name = displayName(path);
-    if (bytes.isEmpty())
-        throw ImageError(QStringLiteral("%1 is empty.").arg(name).toStdString());
-
-    DecodedImage result;
-    result.format = sniffImageFormat(bytes.left(kImageFormatSniffBytes));
-    const auto tooLarge = [&](QSize s) {
-        return ImageError(QStringLiteral("%1 is %2x%3 pixels, more than the %4 megapixels that can be read.")
-                              .arg(name).arg(s.width()).arg(s.height()).arg(maxPixels / 1'000'000)
-                              .toStdString());
-    };
-
-    const char* qtFormat = nullptr;
-    switch (result.format) {
-    case ImageFormat::Unknown:
-        throw ImageError(QStringLiteral("%1 is not an image PhotoSearch can read "
-                                        "(JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF).")
-                             .arg(name).toStdString());
-    case ImageFormat::Heif:
-    case ImageFormat::Avif:
-        // libheif checks the size from the container before decoding and
-        // applies the rotation/mirroring, so the size is the displayed one.
-        result.image = decodeHeif(bytes, name, maxPixels);
-        result.fullSize = result.image.size();
-        return result;
-    case ImageFormat::Jpeg: qtFormat = "jpeg"; break;
-    case ImageFormat::Png: qtFormat = "png"; break;
-    case ImageFormat::Webp: qtFormat = "webp"; break;
-    case ImageFormat::Gif: qtFormat = "gif"; break;
-    case ImageFormat::Bmp: qtFormat = "bmp"; break;
-    case ImageFormat::Tiff: qtFormat = "tiff"; break;
-    }
-
-    if (result.format == ImageFormat::Bmp && bmpTruncated(bytes))
-        throw ImageError(QStringLiteral("%1 cannot be read as an image (the BMP file is truncated).")
-                             .arg(name).toStdString());
-
-    // Shares `bytes` (implicitly shared, read only: no copy).
-    QBuffer buffer;
-    buffer.setData(bytes);
-    buffer.open(QIODevice::ReadOnly);
-    // The format from the content, so that a PNG named .jpg is read as PNG.
-    QImageReader reader(&buffer, qtFormat);
-    reader.setDecideFormatFromContent(false);
-    reader.setAutoTransform(true);
-    // From the header only: nothing is decoded yet. The size as stored.
-    const QSize size = reader.size();
-    if (size.isValid() && qint64(size.width()) * size.height() > maxPixels)
-        throw tooLarge(size);
-    const bool transposed = reader.transformation() & QImageIOHandler::TransformationRotate90;
-    bool reduced = false;
-    if (reducedDecode && size.isValid() && result.format == ImageFormat::Jpeg) {
-        if (const QSize scaled = reducedJpegSize(size, config_.shortestEdge); scaled.isValid()) {
-            reader.setScaledSize(scaled);
-            reduced = true;
-        }
-    }
-
-    const QImage image = reader.read();
-    if (image.isNull())
-        throw ImageError(QStringLiteral("%1 cannot be read as an image (%2).").arg(name, reader.errorString()).toStdString());
-    // Formats that cannot report their size up front are checked afterwards.
-    if (qint64(image.width()) * image.height() > maxPixels)
-        throw tooLarge(image.size());
-    result.image = toRgb888(image);
-    if (reduced)
-        result.fullSize = transposed ? size.transposed() : size;
-    else
-        result.fullSize = result.image.size();
-    return result;
+    return ImageDecoder::decode(bytes, path, decodeTarget(reducedDecode));
 }
 
 torch::Tensor ImagePreprocessor::toTensor(const QImage& image) const

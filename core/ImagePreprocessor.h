@@ -8,7 +8,7 @@
 // <QString>) breaks LibTorch headers included after it.
 #include <torch/types.h>
 
-#include "ImageFormat.h"
+#include "ImageDecoder.h" // ImageError, DecodedImage: decoding is Qt-only, in core/image
 
 #include <QByteArray>
 #include <QImage>
@@ -16,16 +16,8 @@
 #include <QString>
 
 #include <array>
-#include <stdexcept>
 
 namespace photosearch {
-
-// A file that cannot be turned into pixels. The message is one sentence
-// naming the file; callers show it to the user as is.
-class ImageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct PreprocessConfig {
     int shortestEdge = 224;
@@ -44,43 +36,28 @@ struct PreprocessConfig {
     static PreprocessConfig fromModelDirectory(const QString& dir, int imageSize);
 };
 
-struct DecodedImage {
-    QImage image;       // Format_RGB888, orientation applied, maybe DCT-reduced
-    QSize fullSize;     // as displayed (orientation applied), before any reduction
-    ImageFormat format = ImageFormat::Unknown;
-};
-
 // Stateless apart from its config, so one instance may serve many threads.
 class ImagePreprocessor {
 public:
-    // Images with more pixels than this are refused before decoding.
-    static constexpr qint64 maxPixels = 200'000'000;
-    // Image files larger than this are refused before being read.
-    static constexpr qint64 maxFileBytes = qint64(1) << 30;
+    // The decoder's caps (see ImageDecoder.h), under their old names.
+    static constexpr qint64 maxPixels = ImageDecoder::maxPixels;
+    static constexpr qint64 maxFileBytes = ImageDecoder::maxFileBytes;
 
-    // A whole image file, for decode(bytes, ...). Throws ImageError naming
-    // the file when it cannot be opened or read, or is larger than
-    // maxFileBytes. An empty file gives an empty array (decode() then
-    // refuses it).
-    static QByteArray readImageFile(const QString& path);
+    // ImageDecoder::readFile: the whole file, for decode(bytes, ...).
+    static QByteArray readImageFile(const QString& path) { return ImageDecoder::readFile(path); }
 
     explicit ImagePreprocessor(PreprocessConfig config = {});
 
-    // Decodes with the EXIF orientation applied, as Format_RGB888 (grey
-    // expanded, alpha dropped without blending, like PIL's convert("RGB")).
+    // ImageDecoder::decodeFile: EXIF orientation applied, Format_RGB888.
     // With reducedDecode a JPEG at least twice as large as needed is decoded
     // at libjpeg's 1/2, 1/4 or 1/8 DCT scale: the smallest that keeps the
-    // shortest side >= shortestEdge and divides both sides exactly (else Qt
-    // would resample libjpeg's output once more). Throws ImageError for
-    // missing, unreadable, corrupt or oversized (> maxPixels, judged from the
-    // header) files. A truncated JPEG is not an error: Qt decodes what is
-    // there and libjpeg fills the rest with grey.
+    // shortest side >= shortestEdge and divides both sides exactly. Throws
+    // ImageError for missing, unreadable, corrupt or oversized files.
     QImage decode(const QString& path, bool reducedDecode = true) const;
 
     // The same from a file already read into memory (the indexer reads each
-    // file once, to hash and decode it). `path` only names the file in
-    // errors. Also decodes HEIF/HEIC and AVIF (libheif). The format is taken
-    // from the bytes, never from the name. Throws ImageError.
+    // file once, to hash and decode it); see ImageDecoder::decode. Throws
+    // ImageError.
     DecodedImage decode(const QByteArray& bytes, const QString& path, bool reducedDecode = true) const;
 
     // Float32 CPU tensor [3, cropSize, cropSize]; any QImage format.
@@ -94,6 +71,8 @@ public:
     const PreprocessConfig& config() const { return config_; }
 
 private:
+    DecodeTarget decodeTarget(bool reducedDecode) const;
+
     PreprocessConfig config_;
 };
 

@@ -3,10 +3,19 @@
 // loop keeps running; text search and "similar" fill the grid best first;
 // thumbnails load; stale searches never show; cancel and close during a run
 // end it cleanly; no model gives one sentence instead of a crash.
+// The controller alone: the catalog is opened off the GUI thread; searches
+// carry the engine's options (the relevance cut, "show more", dates);
+// watched folders are re-indexed when files come and go; a model switch
+// keeps searching with the old model until the library is indexed with the
+// new one.
 
 #include "Catalog.h"
 #include "LibraryModel.h"
 #include "GeneratedLibrary.h"
+#include "LibraryWorker.h"
+#include "TestImages.h"
+#include "TinyModel.h"
+#include "FolderWatcher.h"
 #include "IndexProgressBar.h"
 #include "IndexReport.h"
 #include "LibraryController.h"
@@ -28,7 +37,11 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
+
+#include <algorithm>
+#include <memory>
 
 using namespace photosearch;
 
@@ -55,6 +68,13 @@ private:
 
     // Waits for the run to end and sets `summary`; false (with a warning)
     // when it timed out or failed, so callers write QVERIFY(waitForRun(...)).
+    // Chooses the model and waits until the controller took it (asynchronous).
+    static bool chooseModel(MainWindow& w, const QString& dir)
+    {
+        QSignalSpy changed(w.controller(), &LibraryController::modelChanged);
+        return w.chooseModel(dir) && changed.wait(kRunTimeoutMs);
+    }
+
     static bool waitForRun(QSignalSpy& finished, QSignalSpy& failed, IndexSummary* summary)
     {
         if (!QTest::qWaitFor([&] { return finished.count() + failed.count() > 0; }, kRunTimeoutMs)) {
@@ -67,6 +87,33 @@ private:
         }
         *summary = finished.first().first().value<IndexSummary>();
         return true;
+    }
+
+    // Sets the model and indexes `root` with it; true when the run finished.
+    static bool indexWithModel(LibraryController& c, const QString& model, const QString& root)
+    {
+        QSignalSpy changed(&c, &LibraryController::modelChanged);
+        QSignalSpy finished(&c, &LibraryController::indexingFinished);
+        QSignalSpy failed(&c, &LibraryController::indexingFailed);
+        if (!c.setModelDir(model) || !changed.wait(kRunTimeoutMs))
+            return false;
+        c.addFolder(root);
+        IndexSummary s;
+        return waitForRun(finished, failed, &s) && !s.cancelled;
+    }
+
+    static SearchResults searchAndWait(LibraryController& c, QSignalSpy& results, const SearchOptions& options)
+    {
+        results.clear();
+        c.search(options);
+        if (!QTest::qWaitFor([&] { return !results.isEmpty(); }, kRunTimeoutMs))
+            return {};
+        return results.last().first().value<SearchResults>();
+    }
+
+    static bool hasPath(const SearchResults& r, const QString& path)
+    {
+        return std::any_of(r.hits.begin(), r.hits.end(), [&](const SearchHit& h) { return h.path == path; });
     }
 
 private Q_SLOTS:
@@ -155,7 +202,7 @@ private Q_SLOTS:
         file.write(QByteArray(4096, 'x'));
         file.close();
         MainWindow w(library);
-        QVERIFY(!w.controller()->startupError().isEmpty());
+        QTRY_VERIFY(!w.controller()->startupError().isEmpty()); // reported by the library thread
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("error")));
@@ -174,6 +221,7 @@ private Q_SLOTS:
         MainWindow w(libraryPath("no-model"));
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY(w.controller()->isReady());
         QVERIFY(w.controller()->modelDir().isEmpty());
         QVERIFY(w.controller()->startupError().isEmpty());
         QVERIFY(searchField(w)->accessibleName().size() > 0);
@@ -202,17 +250,19 @@ private Q_SLOTS:
 
         // Not a model folder: refused with a sentence, nothing stored.
         QSignalSpy errors(w.controller(), &LibraryController::errorOccurred);
-        QVERIFY(!w.chooseModel(photos_.root));
-        QCOMPARE(errors.count(), 1);
+        QSignalSpy changed(w.controller(), &LibraryController::modelChanged);
+        w.chooseModel(photos_.root);
+        QTRY_COMPARE(errors.count(), 1);
         QVERIFY(w.controller()->modelDir().isEmpty());
         // A second error reuses the box instead of piling up another one.
-        QVERIFY(!w.chooseModel(photos_.root));
-        QCOMPARE(errors.count(), 2);
+        w.chooseModel(photos_.root);
+        QTRY_COMPARE(errors.count(), 2);
+        QCOMPARE(changed.count(), 0);
         QCOMPARE(w.findChildren<QMessageBox*>(QStringLiteral("error")).size(), 1);
         w.findChild<QMessageBox*>(QStringLiteral("error"))->reject();
 
         // A model but nothing indexed: an empty grid says what to do.
-        QVERIFY(w.chooseModel(model_));
+        QVERIFY(chooseModel(w, model_));
         QSignalSpy results(w.controller(), &LibraryController::resultsReady);
         auto* placeholder = w.findChild<QLabel*>(QStringLiteral("placeholder"));
         QVERIFY(!placeholder->text().contains(QStringLiteral("No photos are indexed")));
@@ -232,7 +282,7 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         LibraryController* c = w.controller();
-        QVERIFY(w.chooseModel(model_));
+        QVERIFY(chooseModel(w, model_));
         QCOMPARE(libraryModelDir(Catalog(library)), QFileInfo(model_).absoluteFilePath());
 
         QSignalSpy progress(c, &LibraryController::indexingProgress);
@@ -297,8 +347,9 @@ private Q_SLOTS:
         // A model change drops results in flight and runs the last request
         // (here "similar", not the text in the field) again.
         results.clear();
-        QVERIFY(w.chooseModel(model_));
-        QVERIFY(c->isSearching());
+        QSignalSpy started(c, &LibraryController::searchStarted);
+        QVERIFY(chooseModel(w, model_));
+        QCOMPARE(started.count(), 1); // the rerun began with the change
         QTRY_VERIFY_WITH_TIMEOUT(!c->isSearching(), kRunTimeoutMs);
         QCOMPARE(results.count(), 1);
         QCOMPARE(results.first().first().value<SearchResults>().description, similarTo);
@@ -324,10 +375,11 @@ private Q_SLOTS:
         w.showStatistics();
         auto* dialog = w.findChild<LibraryStatsDialog*>();
         QVERIFY(dialog);
-        QString error;
-        const auto stats = c->statistics(&error);
-        QVERIFY(stats);
-        QCOMPARE(dialog->failureRows(), int(stats->failures.size()));
+        QSignalSpy statsReady(c, &LibraryController::statisticsReady);
+        c->requestStatistics(); // read on the library thread
+        QVERIFY(statsReady.wait(kRunTimeoutMs));
+        const auto stats = statsReady.first().first().value<Catalog::Stats>();
+        QCOMPARE(dialog->failureRows(), int(stats.failures.size()));
         QVERIFY(dialog->failureRows() > 0);
         dialog->close();
     }
@@ -337,7 +389,7 @@ private Q_SLOTS:
         const QString library = libraryPath("cancel");
         MainWindow w(library);
         LibraryController* c = w.controller();
-        QVERIFY(w.chooseModel(model_));
+        QVERIFY(chooseModel(w, model_));
         QSignalSpy finished(c, &LibraryController::indexingFinished);
         QSignalSpy failed(c, &LibraryController::indexingFailed);
         w.addFolder(photos_.root);
@@ -366,7 +418,7 @@ private Q_SLOTS:
         w->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.get()));
         LibraryController* c = w->controller();
-        QVERIFY(w->chooseModel(model_));
+        QVERIFY(chooseModel(*w, model_));
         QSignalSpy finished(c, &LibraryController::indexingFinished);
         QSignalSpy failed(c, &LibraryController::indexingFailed);
         QSignalSpy stopped(c, &LibraryController::stopped);
@@ -404,6 +456,194 @@ private Q_SLOTS:
         QVERIFY(waitForRun(finished2, failed2, &s));
         QVERIFY(!s.cancelled);
         QVERIFY(Catalog(library).stats().photos >= photos_.good.size());
+    }
+
+    void startupOpensTheCatalogOffTheGuiThread()
+    {
+        // The hook runs where the catalog is opened: that must not be here.
+        QThread* openedOn = nullptr;
+        LibraryWorker::openHookForTesting() = [&openedOn] { openedOn = QThread::currentThread(); };
+        const QString library = libraryPath("startup");
+        {
+            LibraryController c(library);
+            QSignalSpy opened(&c, &LibraryController::libraryOpened);
+            QVERIFY(!c.isReady()); // the constructor returned before the catalog was opened
+            QVERIFY(opened.wait(kRunTimeoutMs));
+            QVERIFY(c.isReady());
+            QVERIFY(c.startupError().isEmpty());
+            QVERIFY(openedOn != nullptr);
+            QVERIFY(openedOn != QThread::currentThread());
+            // Statistics come back as a signal too.
+            QSignalSpy stats(&c, &LibraryController::statisticsReady);
+            c.requestStatistics();
+            QVERIFY(stats.wait(kRunTimeoutMs));
+            QCOMPARE(stats.first().first().value<Catalog::Stats>().photos, qint64(0));
+        }
+        LibraryWorker::openHookForTesting() = nullptr;
+    }
+
+    void searchOptionsCutDatesAndSimilar()
+    {
+        LibraryController c(libraryPath("options"));
+        QVERIFY(indexWithModel(c, model_, photos_.root));
+        QSignalSpy results(&c, &LibraryController::resultsReady);
+        QSignalSpy failed(&c, &LibraryController::searchFailed);
+
+        SearchOptions options;
+        options.text = QStringLiteral("a photo of a dog");
+        const SearchResults cut = searchAndWait(c, results, options);
+        QVERIFY(cut.error.isEmpty());
+        QVERIFY(!cut.understood.isEmpty());
+        QVERIFY(!cut.all);
+        QVERIFY(int(cut.hits.size()) <= cut.goodMatches); // only what passed the cut
+        options.all = true; // "show more"
+        const SearchResults more = searchAndWait(c, results, options);
+        QVERIFY(more.all);
+        QVERIFY2(more.hits.size() > cut.hits.size(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(more.hits.size()).arg(cut.hits.size())));
+        QCOMPARE(qint64(more.hits.size()), more.indexedPhotos); // k exceeds the library: all of it
+        // rerunLastSearch keeps the options.
+        results.clear();
+        c.rerunLastSearch();
+        QVERIFY(results.wait(kRunTimeoutMs));
+        QVERIFY(results.first().first().value<SearchResults>().all);
+        QCOMPARE(results.first().first().value<SearchResults>().hits.size(), more.hits.size());
+
+        // A date filter narrows: only the photo taken in 2021.
+        options.filter.after = QDateTime(QDate(2021, 1, 1), QTime(0, 0));
+        options.filter.before = QDateTime(QDate(2022, 1, 1), QTime(0, 0));
+        const SearchResults dated = searchAndWait(c, results, options);
+        QCOMPARE(dated.hits.size(), size_t(1));
+        QVERIFY2(QFileInfo(dated.hits.front().path).fileName().contains(QStringLiteral("2021")),
+                 qPrintable(dated.hits.front().path));
+
+        // Similar to a file outside the library works; one that cannot be
+        // decoded gives one sentence naming it.
+        const QString outside = temp_.filePath(QStringLiteral("outside.png"));
+        QVERIFY(testimages::makePicture(64, 48, 4242).save(outside));
+        results.clear();
+        c.findSimilar(outside);
+        QVERIFY(results.wait(kRunTimeoutMs));
+        QCOMPARE(qint64(results.first().first().value<SearchResults>().hits.size()), more.indexedPhotos);
+        const QString broken = temp_.filePath(QStringLiteral("broken.jpg"));
+        QFile file(broken);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a jpeg at all");
+        file.close();
+        c.findSimilar(broken);
+        QVERIFY(failed.wait(kRunTimeoutMs));
+        const QString sentence = failed.first().first().toString();
+        QVERIFY2(sentence.contains(QStringLiteral("broken.jpg")) && !sentence.chopped(1).contains(QStringLiteral(". ")),
+                 qPrintable(sentence));
+    }
+
+    void watchedFolderFollowsItsFiles()
+    {
+        const QString root = temp_.filePath(QStringLiteral("watched"));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/sub")));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(testimages::makePicture(96, 64, 100 + i).save(root + QStringLiteral("/p%1.jpg").arg(i)));
+        LibraryController c(libraryPath("watched-library"));
+        QSignalSpy roots(&c, &LibraryController::rootsChanged);
+        QVERIFY(indexWithModel(c, model_, root));
+        QTRY_COMPARE(c.roots(), QStringList{QFileInfo(root).absoluteFilePath()});
+        QSignalSpy started(&c, &LibraryController::indexingStarted);
+        QSignalSpy finished(&c, &LibraryController::indexingFinished);
+        QSignalSpy results(&c, &LibraryController::resultsReady);
+        SearchOptions all;
+        all.text = QStringLiteral("a photo");
+        all.all = true;
+
+        // A new photo in a subfolder is indexed without addFolder, quietly.
+        const QString added = root + QStringLiteral("/sub/new.jpg");
+        QVERIFY(testimages::makePicture(96, 64, 777).save(added));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1 && !started.isEmpty(), kRunTimeoutMs);
+        QVERIFY(started.first().at(1).toBool()); // quiet
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isIndexing(), kRunTimeoutMs);
+        QVERIFY(hasPath(searchAndWait(c, results, all), added));
+
+        // A deleted photo leaves the results.
+        const QString gone = root + QStringLiteral("/p1.jpg");
+        QVERIFY(hasPath(searchAndWait(c, results, all), gone));
+        finished.clear();
+        QVERIFY(QFile::remove(gone));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, kRunTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isIndexing(), kRunTimeoutMs);
+        const SearchResults after = searchAndWait(c, results, all);
+        QVERIFY(!hasPath(after, gone));
+        QVERIFY(hasPath(after, added));
+
+        // Removing the folder removes its photos and stops watching it.
+        QSignalSpy removed(&c, &LibraryController::folderRemoved);
+        c.removeFolder(root);
+        QVERIFY(removed.wait(kRunTimeoutMs));
+        QCOMPARE(removed.first().at(1).toLongLong(), qint64(3));
+        QVERIFY(c.roots().isEmpty());
+        QVERIFY(searchAndWait(c, results, all).hits.empty());
+        finished.clear();
+        QVERIFY(testimages::makePicture(96, 64, 778).save(root + QStringLiteral("/later.jpg")));
+        QTest::qWait(FolderWatcher::kQuietMs + 1000);
+        QCOMPARE(finished.count(), 0);
+    }
+
+    void modelSwitchKeepsTheOldModelUntilTheLibraryIsIndexed()
+    {
+        const QString modelA = temp_.filePath(QStringLiteral("model-a"));
+        const QString modelB = temp_.filePath(QStringLiteral("model-b"));
+        QString error;
+        QVERIFY2(testmodel::writeTinyClipModel(modelA, &error, 11), qPrintable(error));
+        QVERIFY2(testmodel::writeTinyClipModel(modelB, &error, 22), qPrintable(error));
+        const QString library = libraryPath("switch");
+        LibraryController c(library);
+        QVERIFY(indexWithModel(c, modelA, photos_.root));
+        QCOMPARE(c.modelDir(), modelA);
+        QSignalSpy results(&c, &LibraryController::resultsReady);
+        SearchOptions options;
+        options.text = QStringLiteral("a photo of a dog");
+        options.all = true;
+        const SearchResults withA = searchAndWait(c, results, options);
+
+        // Choose B: a run with B goes (held paused here); search still uses A.
+        QSignalSpy switching(&c, &LibraryController::modelSwitchStarted);
+        QSignalSpy changed(&c, &LibraryController::modelChanged);
+        QSignalSpy finished(&c, &LibraryController::indexingFinished);
+        QSignalSpy progress(&c, &LibraryController::indexingProgress);
+        QVERIFY(c.setModelDir(modelB));
+        QVERIFY(switching.wait(kRunTimeoutMs));
+        QVERIFY(c.isIndexing());
+        c.pauseIndexing();
+        QCOMPARE(c.pendingModelDir(), modelB);
+        QCOMPARE(c.modelDir(), modelA);
+        const SearchResults during = searchAndWait(c, results, options);
+        QCOMPARE(during.hits.size(), withA.hits.size());
+        QCOMPARE(during.hits.front().path, withA.hits.front().path);
+        QCOMPARE(during.hits.front().score, withA.hits.front().score); // A's vectors, A's weights
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(libraryModelDir(Catalog(library)), modelA);
+
+        // Cancelling the switch leaves A in place.
+        c.cancelIndexing();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+        QVERIFY(finished.first().first().value<IndexSummary>().cancelled);
+        QVERIFY(c.pendingModelDir().isEmpty());
+        QCOMPARE(c.modelDir(), modelA);
+        QCOMPARE(changed.count(), 0);
+
+        // Again, to the end: B takes over and the last search reruns with it.
+        std::vector<SearchResults> withModelB;
+        connect(&c, &LibraryController::resultsReady, &c, [&](const SearchResults& r) {
+            if (c.modelDir() == modelB)
+                withModelB.push_back(r);
+        });
+        QVERIFY(c.setModelDir(modelB));
+        QVERIFY(changed.wait(kRunTimeoutMs));
+        QCOMPARE(changed.first().first().toString(), modelB);
+        QCOMPARE(c.modelDir(), modelB);
+        QCOMPARE(libraryModelDir(Catalog(library)), modelB);
+        QTRY_VERIFY_WITH_TIMEOUT(!withModelB.empty(), kRunTimeoutMs);
+        const SearchResults withB = withModelB.front();
+        QCOMPARE(withB.hits.size(), withA.hits.size());
+        QVERIFY(withB.hits.front().score != withA.hits.front().score);
     }
 };
 

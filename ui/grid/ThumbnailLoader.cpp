@@ -1,16 +1,12 @@
-// LibTorch (through ImagePreprocessor.h) before Qt.
-#include "ImagePreprocessor.h"
-
 #include "ThumbnailLoader.h"
 
-#include "HeifDecoder.h"
-#include "ImageFormat.h"
+#include "ImageDecoder.h"
 
-#include <QFile>
-#include <QImageReader>
+#include <QFileInfo>
 #include <QtDebug>
 
 #include <algorithm>
+#include <optional>
 
 namespace photosearch {
 namespace {
@@ -24,11 +20,52 @@ QImage fit(const QImage& image, QSize box)
     return image.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation);
 }
 
+bool diskCacheWanted()
+{
+    const QByteArray off = qgetenv("PHOTOSEARCH_NO_THUMBNAIL_CACHE");
+    return off.isEmpty() || off == "0";
+}
+
+// Pool thread. The cached thumbnail if the disk has a current one (ours or
+// another program's), else a decode whose result is written back; a file
+// that cannot be decoded is recorded in fail/ so that it is not decoded again
+// until it changes.
+QImage loadThroughDiskCache(const FreedesktopThumbnails& disk, const QString& path, QSize box)
+{
+    const ThumbnailStamp photo = ThumbnailStamp::of(path);
+    if (!disk.accepts(photo))
+        return ThumbnailLoader::decode(path, box);
+    const ThumbnailFlavor flavor = FreedesktopThumbnails::flavorFor(box);
+    if (const QImage cached = disk.lookup(photo, flavor); !cached.isNull())
+        return fit(cached, box);
+    if (disk.failedBefore(photo))
+        return {};
+    const QSize flavorBox(FreedesktopThumbnails::pixels(flavor), FreedesktopThumbnails::pixels(flavor));
+    DecodedImage decoded;
+    try {
+        decoded = ImageDecoder::decodeFile(path, DecodeTarget::fitInto(flavorBox));
+    } catch (const ImageError& e) {
+        qWarning("thumbnail: %s", e.what());
+        // Not for a file we may not read: that is no property of its content.
+        if (QFileInfo(path).isReadable())
+            disk.storeFailure(photo);
+        return {};
+    } catch (const std::exception& e) { // out of memory: worth another try later
+        qWarning("thumbnail: %s", e.what());
+        return {};
+    }
+    const QImage thumbnail = fit(decoded.image, flavorBox);
+    if (!disk.store(photo, thumbnail, decoded.fullSize, flavor))
+        qWarning("thumbnail: cannot write %s", qPrintable(disk.thumbnailPath(photo, flavor)));
+    return fit(thumbnail, box);
+}
+
 } // namespace
 
 ThumbnailLoader::ThumbnailLoader(QSize size, QObject* parent)
     : QObject(parent)
     , size_(size)
+    , diskCacheEnabled_(diskCacheWanted())
 {
     // Decoding shares the machine with search and indexing: two threads.
     pool_.setMaxThreadCount(std::clamp(QThread::idealThreadCount() / 2, 1, 2));
@@ -67,11 +104,14 @@ void ThumbnailLoader::request(const QStringList& paths)
         auto cancelled = std::make_shared<std::atomic_bool>(false);
         pending_.insert(path, cancelled);
         const QSize box = size_;
+        // Copies: the job must not read members the GUI thread may change.
+        const std::optional<FreedesktopThumbnails> disk =
+            diskCacheEnabled_ ? std::optional<FreedesktopThumbnails>(disk_) : std::nullopt;
         pool_.start(
-            [this, path, box, cancelled] {
+            [this, path, box, cancelled, disk] {
                 if (cancelled->load())
                     return; // scrolled away before its turn
-                const QImage image = decode(path, box);
+                const QImage image = disk ? loadThroughDiskCache(*disk, path, box) : decode(path, box);
                 QMetaObject::invokeMethod(
                     this, [this, path, image, cancelled] { deliver(path, image, cancelled); }, Qt::QueuedConnection);
             },
@@ -104,28 +144,8 @@ void ThumbnailLoader::deliver(const QString& path, const QImage& image,
 
 QImage ThumbnailLoader::decode(const QString& path, QSize box)
 {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QSize stored = reader.size(); // before the EXIF rotation; `box` is square
-    if (stored.isValid() && (stored.width() > box.width() || stored.height() > box.height()))
-        reader.setScaledSize(stored.scaled(box, Qt::KeepAspectRatio));
-    QImage image = reader.read();
-    if (!image.isNull())
-        return fit(image, box);
-
-    // Qt 6.4 reads neither HEIF nor AVIF.
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        qWarning("thumbnail: cannot open %s: %s", qPrintable(path), qPrintable(file.errorString()));
-        return {};
-    }
-    const ImageFormat format = sniffImageFormat(file.peek(kImageFormatSniffBytes));
-    if (format != ImageFormat::Heif && format != ImageFormat::Avif) {
-        qWarning("thumbnail: cannot decode %s: %s", qPrintable(path), qPrintable(reader.errorString()));
-        return {};
-    }
     try {
-        return fit(decodeHeif(file.readAll(), path, ImagePreprocessor::maxPixels), box);
+        return fit(ImageDecoder::decodeFile(path, DecodeTarget::fitInto(box)).image, box);
     } catch (const std::exception& e) {
         qWarning("thumbnail: %s", e.what());
         return {};

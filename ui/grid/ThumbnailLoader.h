@@ -4,9 +4,18 @@
 // The view says which photos it shows, nearest first (request()); those are
 // queued with falling priority, and anything queued earlier that is no
 // longer wanted is dropped before it is decoded (Gwenview's habit). JPEGs
-// are decoded at a reduced DCT scale through QImageReader::setScaledSize;
-// HEIF/AVIF go through libheif. Thumbnails are ready on the GUI thread as
-// QPixmaps; thumbnailReady() says when one arrives.
+// are decoded by the shared ImageDecoder (its size caps, JPEG DCT-reduced
+// decoding, HEIF/AVIF). The freedesktop disk cache (FreedesktopThumbnails)
+// is read first and written after a decode, on the pool threads, never on
+// the GUI thread; it can be turned off (setDiskCacheEnabled, or
+// PHOTOSEARCH_NO_THUMBNAIL_CACHE=1) for users who want no trace on disk.
+// Thumbnails are ready on the GUI thread as QPixmaps; thumbnailReady() says
+// when one arrives.
+//
+// Thread rule: the object lives on the GUI thread; only decode() and the
+// disk cache run on the pool. Qt-only header (no LibTorch).
+
+#include "FreedesktopThumbnails.h"
 
 #include <QCache>
 #include <QHash>
@@ -44,8 +53,18 @@ public:
     int pendingCount() const { return int(pending_.size()); }
 
     // Decodes one thumbnail that fits in `box` (EXIF orientation applied);
-    // null when the file cannot be read. Thread-safe.
+    // null when the file cannot be read. Thread-safe. No disk cache.
     static QImage decode(const QString& path, QSize box);
+
+    // The freedesktop disk cache: on unless PHOTOSEARCH_NO_THUMBNAIL_CACHE is
+    // set (to anything but 0) when the loader is made. Applies to requests
+    // made after the call.
+    void setDiskCacheEnabled(bool enabled) { diskCacheEnabled_ = enabled; }
+    bool diskCacheEnabled() const { return diskCacheEnabled_; }
+    // Where it lives (default: $XDG_CACHE_HOME/thumbnails, read when the
+    // loader is made).
+    void setDiskCache(const FreedesktopThumbnails& cache) { disk_ = cache; }
+    const FreedesktopThumbnails& diskCache() const { return disk_; }
 
 Q_SIGNALS:
     void thumbnailReady(const QString& path);
@@ -54,6 +73,8 @@ private:
     void deliver(const QString& path, const QImage& image, const std::shared_ptr<std::atomic_bool>& cancelled);
 
     QSize size_;
+    FreedesktopThumbnails disk_;
+    bool diskCacheEnabled_;
     QThreadPool pool_;
     QCache<QString, QPixmap> cache_;
     QSet<QString> failed_;

@@ -4,13 +4,18 @@
 #include "IndexWorker.h"
 
 #include "Catalog.h"
+#include "ComputeThreads.h"
 #include "Indexer.h"
+#include "LibraryModel.h"
+#include "LibraryRoots.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
 #include "Tagger.h"
+#include "VectorCache.h"
 #include "VectorStore.h"
 
 #include <QDir>
+#include <QLockFile>
 
 namespace photosearch {
 
@@ -18,6 +23,12 @@ IndexWorker::IndexWorker(const QString& libraryDir, std::shared_ptr<ClipEncoderC
     : libraryDir_(libraryDir)
     , encoders_(std::move(encoders))
 {
+}
+
+void IndexWorker::setEncoders(std::shared_ptr<ClipEncoderCache> encoders, int threads)
+{
+    encoders_ = std::move(encoders);
+    threads_ = threads;
 }
 
 void IndexWorker::tagNewPhotos(const QString& modelId, const ClipEncoder& encoder)
@@ -31,26 +42,38 @@ void IndexWorker::tagNewPhotos(const QString& modelId, const ClipEncoder& encode
     }
 }
 
-void IndexWorker::run(const QString& folder, const QString& modelDir, const std::shared_ptr<IndexControl>& control)
+IndexSummary IndexWorker::index(const QString& folder, const QString& modelDir, bool recordModel,
+                                IndexControl& control, QString* libraryModel)
+{
+    Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
+    const QString modelId = modelIdForDirectory(modelDir);
+    const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir, modelId);
+    applyCpuThreads(threads_);
+    IndexSummary summary;
+    if (control.isCancelled()) {
+        summary.cancelled = true;
+    } else {
+        Indexer indexer(libraryDir_, encoder->model(), encoder->preprocessor(), modelId);
+        IndexOptions options;
+        options.roots = {folder};
+        if (recordModel)
+            options.modelDir = modelDir;
+        summary = indexer.run(options, &control, [this](const IndexProgress& p) { Q_EMIT progress(p); });
+        if (!summary.cancelled)
+            tagNewPhotos(modelId, *encoder);
+    }
+    *libraryModel = libraryModelDir(Catalog(libraryDir_));
+    return summary;
+}
+
+void IndexWorker::run(const QString& folder, const QString& modelDir, bool recordModel,
+                      const std::shared_ptr<IndexControl>& control)
 {
     const QString where = QDir::toNativeSeparators(folder);
     try {
-        Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-        const QString modelId = modelIdForDirectory(modelDir);
-        const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir, modelId);
-        IndexSummary summary;
-        if (control->isCancelled()) {
-            summary.cancelled = true;
-        } else {
-            Indexer indexer(libraryDir_, encoder->model(), encoder->preprocessor(), modelId);
-            IndexOptions options;
-            options.roots = {folder};
-            options.modelDir = modelDir;
-            summary = indexer.run(options, control.get(), [this](const IndexProgress& p) { Q_EMIT progress(p); });
-            if (!summary.cancelled)
-                tagNewPhotos(modelId, *encoder);
-        }
-        Q_EMIT finished(summary);
+        QString libraryModel;
+        const IndexSummary summary = index(folder, modelDir, recordModel, *control, &libraryModel);
+        Q_EMIT finished(summary, libraryModel);
     } catch (const IndexBusyError& e) {
         Q_EMIT failed(tr("%1 was not indexed: another PhotoSearch is indexing this library; "
                          "try again when it has finished.")
@@ -74,6 +97,33 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, const std:
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Indexing %1 stopped because of an unexpected error; what was indexed stays.").arg(where),
                       QString::fromUtf8(e.what()));
+    }
+}
+
+void IndexWorker::removeRoot(const QString& root)
+{
+    const QString where = QDir::toNativeSeparators(root);
+    // The index lock: another process's run must not write rows under the
+    // folder while they are removed (this process's runs share this thread).
+    QDir().mkpath(libraryDir_);
+    QLockFile lock(indexLockPath(libraryDir_));
+    if (!lock.tryLock(0)) {
+        Q_EMIT removeFailed(tr("%1 was not removed from the library: another PhotoSearch is indexing it; try again "
+                               "when it has finished.")
+                                .arg(where),
+                            {});
+        return;
+    }
+    try {
+        Catalog catalog(libraryDir_);
+        const qint64 removed = removePhotosUnder(catalog, root);
+        removeLibraryRoot(catalog, root);
+        Q_EMIT rootRemoved(root, removed, libraryRoots(catalog));
+    } catch (const CatalogError& e) {
+        Q_EMIT removeFailed(tr("%1 was not removed from the library: the catalog could not be written; check the "
+                               "disk and the library folder's permissions.")
+                                .arg(where),
+                            QString::fromUtf8(e.what()));
     }
 }
 

@@ -1,29 +1,23 @@
+// LibraryController: the threads and their workers, startup (the catalog is
+// opened on the library thread; requests made meanwhile wait in deferred_),
+// statistics and shutdown. Search, the run queue and the model live in the
+// LibraryController*.cpp files beside this one.
+
+// LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
+#include "ClipEncoderCache.h"
+
 #include "LibraryController.h"
 
 #include "Catalog.h"
-#include "ClipEncoderCache.h"
 #include "IndexControl.h"
-#include "IndexReport.h"
 #include "IndexWorker.h"
+#include "LibraryWorker.h"
 #include "SearchWorker.h"
 
-#include "ModelError.h"
-#include "LibraryModel.h"
-#include "ModelIdentity.h"
-
 #include <QDir>
-#include <QFileInfo>
 #include <QtDebug>
 
 namespace photosearch {
-namespace {
-
-QString absoluteClean(const QString& path)
-{
-    return QDir::cleanPath(QFileInfo(path).absoluteFilePath());
-}
-
-} // namespace
 
 LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
     : QObject(parent)
@@ -33,46 +27,17 @@ LibraryController::LibraryController(const QString& libraryDir, QObject* parent)
     qRegisterMetaType<IndexProgress>();
     qRegisterMetaType<IndexSummary>();
     qRegisterMetaType<SearchResults>();
+    qRegisterMetaType<SearchOptions>();
+    qRegisterMetaType<Catalog::Stats>();
 
-    try {
-        const Catalog catalog(libraryDir_);
-        modelDir_ = resolveLibraryModelDir(&catalog);
-    } catch (const CatalogError& e) {
-        qWarning("%s", e.what());
-        // Kept for the window to show once it is up (and instead of "no model").
-        startupError_ = tr("The library in %1 could not be opened; update PhotoSearch if it was made by a newer "
-                           "version, otherwise check the folder's permissions or start with --library DIR.")
-                            .arg(QDir::toNativeSeparators(libraryDir_));
-        startupErrorDetail_ = QString::fromUtf8(e.what());
-        modelDir_ = resolveLibraryModelDir(nullptr);
-    }
-
-    indexThread_.setObjectName(QStringLiteral("photosearch-index"));
-    searchThread_.setObjectName(QStringLiteral("photosearch-search"));
     encoders_ = std::make_shared<ClipEncoderCache>();
-    indexWorker_ = new IndexWorker(libraryDir_, encoders_);
-    indexWorker_->moveToThread(&indexThread_);
-    connect(&indexThread_, &QThread::finished, indexWorker_, &QObject::deleteLater);
-    searchWorker_ = new SearchWorker(libraryDir_, latestSearch_, encoders_);
-    searchWorker_->moveToThread(&searchThread_);
-    connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
-
-    connect(indexWorker_, &IndexWorker::status, this, &LibraryController::indexingStatus);
-    connect(indexWorker_, &IndexWorker::progress, this, [this](const IndexProgress& p) {
-        if (control_)
-            Q_EMIT indexingProgress(p);
-    });
-    connect(indexWorker_, &IndexWorker::finished, this, &LibraryController::onIndexFinished);
-    connect(indexWorker_, &IndexWorker::failed, this, &LibraryController::onIndexFailed);
-    connect(searchWorker_, &SearchWorker::status, this, &LibraryController::statusMessage);
-    connect(searchWorker_, &SearchWorker::finished, this, &LibraryController::onSearchFinished);
-    connect(searchWorker_, &SearchWorker::failed, this, &LibraryController::onSearchFailed);
-    // Queued: QThread::finished is emitted on the thread that ends.
-    connect(&indexThread_, &QThread::finished, this, &LibraryController::threadFinished, Qt::QueuedConnection);
-    connect(&searchThread_, &QThread::finished, this, &LibraryController::threadFinished, Qt::QueuedConnection);
-
+    createWorkers();
+    connectWorkers();
+    libraryThread_.start();
     indexThread_.start();
     searchThread_.start();
+    LibraryWorker* library = libraryWorker_;
+    QMetaObject::invokeMethod(library, [library] { library->open(); }, Qt::QueuedConnection);
 }
 
 LibraryController::~LibraryController()
@@ -80,9 +45,120 @@ LibraryController::~LibraryController()
     shutdown();
 }
 
+void LibraryController::createWorkers()
+{
+    libraryThread_.setObjectName(QStringLiteral("photosearch-library"));
+    indexThread_.setObjectName(QStringLiteral("photosearch-index"));
+    searchThread_.setObjectName(QStringLiteral("photosearch-search"));
+    libraryWorker_ = new LibraryWorker(libraryDir_);
+    libraryWorker_->moveToThread(&libraryThread_);
+    connect(&libraryThread_, &QThread::finished, libraryWorker_, &QObject::deleteLater);
+    indexWorker_ = new IndexWorker(libraryDir_, encoders_);
+    indexWorker_->moveToThread(&indexThread_);
+    connect(&indexThread_, &QThread::finished, indexWorker_, &QObject::deleteLater);
+    searchWorker_ = new SearchWorker(libraryDir_, latestSearch_, encoders_);
+    searchWorker_->moveToThread(&searchThread_);
+    connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
+}
+
+void LibraryController::connectWorkers()
+{
+    LibraryWorker* l = libraryWorker_;
+    connect(l, &LibraryWorker::opened, this, &LibraryController::onOpened);
+    connect(l, &LibraryWorker::openFailed, this, &LibraryController::onOpenFailed);
+    connect(l, &LibraryWorker::modelStored, this, &LibraryController::onModelStored);
+    connect(l, &LibraryWorker::modelNeedsIndex, this, &LibraryController::onModelNeedsIndex);
+    connect(l, &LibraryWorker::modelFailed, this, &LibraryController::errorOccurred);
+    connect(l, &LibraryWorker::statisticsReady, this, &LibraryController::statisticsReady);
+    connect(l, &LibraryWorker::statisticsFailed, this, &LibraryController::statisticsFailed);
+    connect(l, &LibraryWorker::rootsChanged, this, [this](const QStringList& roots) {
+        roots_ = roots;
+        Q_EMIT rootsChanged(roots_);
+    });
+    connect(l, &LibraryWorker::rootsFailed, this, &LibraryController::errorOccurred);
+    connect(l, &LibraryWorker::rootChanged, this, &LibraryController::onRootChanged);
+
+    IndexWorker* i = indexWorker_;
+    connect(i, &IndexWorker::status, this, &LibraryController::indexingStatus);
+    connect(i, &IndexWorker::progress, this, &LibraryController::onProgress);
+    connect(i, &IndexWorker::finished, this, &LibraryController::onIndexFinished);
+    connect(i, &IndexWorker::failed, this, &LibraryController::onIndexFailed);
+    connect(i, &IndexWorker::rootRemoved, this, &LibraryController::onRootRemoved);
+    connect(i, &IndexWorker::removeFailed, this, [this](const QString& sentence, const QString& detail) {
+        qWarning("%s %s", qPrintable(sentence), qPrintable(detail));
+        endRun();
+        Q_EMIT errorOccurred(sentence, detail);
+    });
+
+    SearchWorker* s = searchWorker_;
+    connect(s, &SearchWorker::status, this, &LibraryController::statusMessage);
+    connect(s, &SearchWorker::finished, this, &LibraryController::onSearchFinished);
+    connect(s, &SearchWorker::failed, this, &LibraryController::onSearchFailed);
+    // Queued: QThread::finished is emitted on the thread that ends.
+    for (QThread* t : {&libraryThread_, &indexThread_, &searchThread_})
+        connect(t, &QThread::finished, this, &LibraryController::threadFinished, Qt::QueuedConnection);
+}
+
+void LibraryController::whenOpen(std::function<void()> action)
+{
+    if (opened_)
+        action();
+    else
+        deferred_.push_back(std::move(action));
+}
+
+void LibraryController::onOpened(const QString& modelDir, const QStringList& roots)
+{
+    if (shutDown_)
+        return;
+    opened_ = true;
+    modelDir_ = modelDir;
+    roots_ = roots;
+    Q_EMIT libraryOpened(modelDir_);
+    if (!roots_.isEmpty())
+        Q_EMIT rootsChanged(roots_);
+    for (const std::function<void()>& action : std::exchange(deferred_, {}))
+        action();
+}
+
+void LibraryController::onOpenFailed(const QString& sentence, const QString& detail, const QString& fallbackModelDir)
+{
+    if (shutDown_)
+        return;
+    opened_ = true;
+    // Kept for the window (and instead of "no model" on a search).
+    startupError_ = sentence;
+    startupErrorDetail_ = detail;
+    modelDir_ = fallbackModelDir;
+    Q_EMIT startupFailed(sentence, detail);
+    for (const std::function<void()>& action : std::exchange(deferred_, {}))
+        action();
+}
+
+// True (and the sentence said) when there is no model to work with.
+bool LibraryController::needModel(bool forSearch)
+{
+    if (!modelDir_.isEmpty())
+        return false;
+    if (!startupError_.isEmpty()) {
+        if (forSearch)
+            Q_EMIT searchFailed(startupError_, startupErrorDetail_);
+        else
+            Q_EMIT errorOccurred(startupError_, startupErrorDetail_);
+    } else {
+        Q_EMIT modelNeeded(noModelSentence());
+    }
+    return true;
+}
+
 bool LibraryController::isPaused() const
 {
     return control_ && control_->isPaused();
+}
+
+bool LibraryController::hasStopped() const
+{
+    return libraryThread_.isFinished() && indexThread_.isFinished() && searchThread_.isFinished();
 }
 
 QString LibraryController::noModelSentence()
@@ -104,202 +180,12 @@ std::optional<Catalog::Stats> LibraryController::statistics(QString* error) cons
     }
 }
 
-bool LibraryController::setModelDir(const QString& dir)
+void LibraryController::requestStatistics()
 {
-    if (isIndexing()) {
-        Q_EMIT errorOccurred(tr("The model cannot be changed while a folder is being indexed; wait for it or cancel it."),
-                             {});
-        return false;
-    }
-    const QString clean = absoluteClean(dir);
-    try {
-        const QString modelId = modelIdForDirectory(clean); // reads the headers only: milliseconds
-        Catalog catalog(libraryDir_);
-        setLibraryModel(catalog, clean, modelId);
-    } catch (const clip::ModelError& e) {
-        qWarning("%s", e.what());
-        Q_EMIT errorOccurred(tr("%1 is not a usable CLIP model folder; choose a folder with config.json, "
-                                "model.safetensors, vocab.json and merges.txt.")
-                                 .arg(QDir::toNativeSeparators(clean)),
-                             QString::fromUtf8(e.what()));
-        return false;
-    } catch (const CatalogError& e) {
-        qWarning("%s", e.what());
-        Q_EMIT errorOccurred(tr("The model could not be remembered because the library catalog could not be "
-                                "written; check the library folder."),
-                             QString::fromUtf8(e.what()));
-        return false;
-    }
-    modelDir_ = clean;
-    ++*latestSearch_; // results in flight come from the old model
-    searching_ = false;
-    Q_EMIT modelChanged(modelDir_);
-    rerunLastSearch();
-    return true;
-}
-
-void LibraryController::addFolder(const QString& folder)
-{
-    if (shutDown_)
-        return;
-    if (modelDir_.isEmpty()) {
-        if (!startupError_.isEmpty())
-            Q_EMIT errorOccurred(startupError_, startupErrorDetail_);
-        else
-            Q_EMIT modelNeeded(noModelSentence());
-        return;
-    }
-    if (isIndexing()) {
-        Q_EMIT errorOccurred(tr("A folder is already being indexed; add %1 when it has finished.")
-                                 .arg(QDir::toNativeSeparators(folder)),
-                             {});
-        return;
-    }
-    const QString root = absoluteClean(folder);
-    control_ = std::make_shared<IndexControl>();
-    const std::shared_ptr<IndexControl> control = control_;
-    const QString modelDir = modelDir_;
-    IndexWorker* worker = indexWorker_;
-    QMetaObject::invokeMethod(
-        worker, [worker, root, modelDir, control] { worker->run(root, modelDir, control); }, Qt::QueuedConnection);
-    Q_EMIT indexingStarted(root);
-}
-
-void LibraryController::pauseIndexing()
-{
-    if (control_ && !control_->isPaused()) {
-        control_->pause();
-        Q_EMIT indexingPausedChanged(true);
-    }
-}
-
-void LibraryController::resumeIndexing()
-{
-    if (control_ && control_->isPaused()) {
-        control_->resume();
-        Q_EMIT indexingPausedChanged(false);
-    }
-}
-
-void LibraryController::cancelIndexing()
-{
-    if (control_) {
-        control_->cancel(); // also wakes a paused run
-        Q_EMIT statusMessage(tr("Stopping the index run…"));
-    }
-}
-
-void LibraryController::endRun()
-{
-    control_.reset();
-    // The run changed the catalog and the vector file: reopen them.
-    SearchWorker* worker = searchWorker_;
+    LibraryWorker* worker = libraryWorker_;
     if (shutDown_ || !worker)
         return;
-    QMetaObject::invokeMethod(worker, [worker] { worker->reopen(); }, Qt::QueuedConnection);
-}
-
-void LibraryController::onIndexFinished(const IndexSummary& summary)
-{
-    if (shutDown_)
-        return; // queued before the window closed
-    endRun();
-    try {
-        const Catalog catalog(libraryDir_);
-        const QString stored = libraryModelDir(catalog);
-        if (!stored.isEmpty() && stored != modelDir_) {
-            modelDir_ = stored;
-            Q_EMIT modelChanged(modelDir_);
-        }
-    } catch (const CatalogError& e) {
-        qWarning("%s", e.what());
-    }
-    Q_EMIT indexingFinished(summary, indexSummarySentence(summary));
-    rerunLastSearch(); // show the new photos too
-}
-
-void LibraryController::onIndexFailed(const QString& sentence, const QString& detail)
-{
-    qWarning("%s %s", qPrintable(sentence), qPrintable(detail));
-    if (shutDown_)
-        return;
-    endRun();
-    Q_EMIT indexingFailed(sentence, detail);
-}
-
-void LibraryController::search(const QString& text)
-{
-    const QString query = text.simplified();
-    if (query.isEmpty()) {
-        lastKind_ = -1;
-        ++*latestSearch_; // whatever is queued is stale now
-        searching_ = false;
-        SearchResults empty;
-        empty.requestId = latestSearch_->load();
-        Q_EMIT resultsReady(empty);
-        return;
-    }
-    startSearch(int(SearchWorker::Kind::Text), query, query);
-}
-
-void LibraryController::findSimilar(const QString& path)
-{
-    startSearch(int(SearchWorker::Kind::Similar), absoluteClean(path),
-                tr("Similar to %1").arg(QFileInfo(path).fileName()));
-}
-
-void LibraryController::startSearch(int kind, const QString& input, const QString& description)
-{
-    if (shutDown_)
-        return;
-    if (modelDir_.isEmpty()) {
-        if (!startupError_.isEmpty())
-            Q_EMIT searchFailed(startupError_, startupErrorDetail_);
-        else
-            Q_EMIT modelNeeded(noModelSentence());
-        return;
-    }
-    SearchWorker* worker = searchWorker_;
-    if (!worker)
-        return;
-    lastKind_ = kind;
-    lastInput_ = input;
-    lastDescription_ = description;
-    const int id = ++*latestSearch_;
-    searching_ = true;
-    const QString modelDir = modelDir_;
-    QMetaObject::invokeMethod(
-        worker,
-        [worker, id, kind, input, modelDir] {
-            worker->search(id, SearchWorker::Kind(kind), input, modelDir, kSearchResults);
-        },
-        Qt::QueuedConnection);
-    Q_EMIT searchStarted(description);
-}
-
-void LibraryController::rerunLastSearch()
-{
-    if (lastKind_ >= 0 && !shutDown_)
-        startSearch(lastKind_, lastInput_, lastDescription_);
-}
-
-void LibraryController::onSearchFinished(const SearchResults& results)
-{
-    if (shutDown_)
-        return;
-    if (results.requestId != latestSearch_->load())
-        return;
-    searching_ = false;
-    Q_EMIT resultsReady(results);
-}
-
-void LibraryController::onSearchFailed(int requestId, const QString& sentence, const QString& detail)
-{
-    qWarning("%s %s", qPrintable(sentence), qPrintable(detail));
-    if (shutDown_ || requestId != latestSearch_->load())
-        return;
-    searching_ = false;
-    Q_EMIT searchFailed(sentence, detail);
+    QMetaObject::invokeMethod(worker, [worker] { worker->readStatistics(); }, Qt::QueuedConnection);
 }
 
 void LibraryController::beginShutdown()
@@ -309,14 +195,17 @@ void LibraryController::beginShutdown()
     shutDown_ = true;
     // Whatever the workers still report (a run's end, a search's results)
     // is dropped; the workers are deleted when their threads finish.
-    if (indexWorker_)
-        disconnect(indexWorker_, nullptr, this, nullptr);
-    if (searchWorker_)
-        disconnect(searchWorker_, nullptr, this, nullptr);
+    for (QObject* worker : {static_cast<QObject*>(libraryWorker_.data()), static_cast<QObject*>(indexWorker_.data()),
+                            static_cast<QObject*>(searchWorker_.data())})
+        if (worker)
+            disconnect(worker, nullptr, this, nullptr);
     if (control_)
         control_->cancel(); // also wakes a paused run
+    queue_.clear();
+    deferred_.clear();
     ++*latestSearch_; // queued searches are skipped
     searching_ = false;
+    libraryThread_.quit();
     indexThread_.quit();
     searchThread_.quit();
 }
@@ -324,7 +213,7 @@ void LibraryController::beginShutdown()
 void LibraryController::requestShutdown()
 {
     beginShutdown();
-    // Both may have finished already; stopped() always comes from the event loop.
+    // All may have finished already; stopped() always comes from the event loop.
     QMetaObject::invokeMethod(this, &LibraryController::threadFinished, Qt::QueuedConnection);
 }
 
@@ -340,6 +229,7 @@ void LibraryController::threadFinished()
 void LibraryController::shutdown()
 {
     beginShutdown();
+    libraryThread_.wait();
     indexThread_.wait();
     searchThread_.wait();
     control_.reset();

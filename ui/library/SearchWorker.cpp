@@ -3,6 +3,7 @@
 
 #include "SearchWorker.h"
 
+#include "ComputeThreads.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
 #include "VectorStore.h"
@@ -10,6 +11,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QtDebug>
+
+#include <limits>
 
 namespace photosearch {
 
@@ -28,6 +31,14 @@ void SearchWorker::reopen()
     engine_.reset();
 }
 
+void SearchWorker::setEncoders(std::shared_ptr<ClipEncoderCache> encoders, int threads)
+{
+    encoders_ = std::move(encoders);
+    threads_ = threads;
+    engine_.reset();
+    encoder_.reset(); // the next search loads the model with the new settings
+}
+
 void SearchWorker::ensureEngine(const QString& modelDir)
 {
     if (engine_ && encoder_ && encoder_->modelDir() == modelDir)
@@ -42,6 +53,7 @@ void SearchWorker::ensureEngine(const QString& modelDir)
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
         modelId_ = modelId;
         encoder_ = encoders_->acquire(modelDir, modelId_);
+        applyCpuThreads(threads_);
     }
     if (!engine_) {
         engine_ = std::make_unique<SearchEngine>(libraryDir_, *encoder_, modelId_);
@@ -50,47 +62,71 @@ void SearchWorker::ensureEngine(const QString& modelDir)
     }
 }
 
-void SearchWorker::search(int requestId, Kind kind, const QString& input, const QString& modelDir, int k)
+SearchResults SearchWorker::answer(const SearchJob& job)
 {
-    if (requestId != latest_->load())
+    SearchResults results;
+    results.requestId = job.id;
+    results.indexedPhotos = engine_->vectorCount();
+    results.all = job.options.all;
+    results.sort = job.options.sort;
+    if (job.kind == SearchJob::Kind::Similar) {
+        results.description = tr("Similar to %1").arg(QFileInfo(job.path).fileName());
+        results.hits = engine_->similarTo(job.path, job.options.k, job.options.filter);
+        results.goodMatches = int(results.hits.size());
+        results.cutScore = -std::numeric_limits<float>::infinity();
+        return results;
+    }
+    SearchRequest request;
+    request.query = job.options.text;
+    request.filter = job.options.filter;
+    request.k = job.options.k;
+    request.all = job.options.all;
+    request.sort = job.options.sort;
+    QueryResults found = engine_->search(request);
+    results.description = job.options.text;
+    results.hits = std::move(found.hits);
+    results.goodMatches = found.goodMatches;
+    results.moreGood = found.moreGood;
+    results.cutScore = found.cutScore;
+    results.understood = found.understood;
+    results.error = found.error;
+    return results;
+}
+
+void SearchWorker::search(const SearchJob& job)
+{
+    if (job.id != latest_->load())
         return; // a newer request is queued behind this one
     try {
-        ensureEngine(modelDir);
-        if (requestId != latest_->load())
+        ensureEngine(job.modelDir);
+        if (job.id != latest_->load())
             return;
-        SearchResults results;
-        results.requestId = requestId;
-        results.indexedPhotos = engine_->vectorCount();
-        if (kind == Kind::Text) {
-            results.description = input;
-            results.hits = engine_->searchText(input, k);
-        } else {
-            results.description = tr("Similar to %1").arg(QFileInfo(input).fileName());
-            results.hits = engine_->similarTo(input, k);
-        }
-        Q_EMIT finished(results);
+        Q_EMIT finished(answer(job));
     } catch (const clip::ModelError& e) {
         encoder_.reset();
         engine_.reset();
-        Q_EMIT failed(requestId,
+        Q_EMIT failed(job.id,
                       tr("The CLIP model could not be loaded; choose another one with File ▸ Choose Model."),
                       QString::fromUtf8(e.what()));
     } catch (const ImageError& e) {
-        Q_EMIT failed(requestId,
-                      tr("%1 could not be read, so there is nothing to compare with.")
-                          .arg(QDir::toNativeSeparators(input)),
+        // An image term or "similar to" a file that cannot be decoded.
+        const QString file = job.kind == SearchJob::Kind::Similar ? job.path : job.options.text;
+        Q_EMIT failed(job.id,
+                      tr("%1 could not be read as an image, so there is nothing to compare with; choose "
+                         "another photo.")
+                          .arg(QDir::toNativeSeparators(file)),
                       QString::fromUtf8(e.what()));
     } catch (const CatalogError& e) {
         engine_.reset();
-        Q_EMIT failed(requestId, tr("The library catalog could not be read; check the library folder and try again."),
+        Q_EMIT failed(job.id, tr("The library catalog could not be read; check the library folder and try again."),
                       QString::fromUtf8(e.what()));
     } catch (const VectorStoreError& e) {
         engine_.reset();
-        Q_EMIT failed(requestId, tr("The search index could not be opened; try again, or index a folder to rebuild it."),
+        Q_EMIT failed(job.id, tr("The search index could not be opened; try again, or index a folder to rebuild it."),
                       QString::fromUtf8(e.what()));
     } catch (const std::exception& e) {
         engine_.reset();
-        Q_EMIT failed(requestId, tr("The search failed because of an unexpected error."), QString::fromUtf8(e.what()));
+        Q_EMIT failed(job.id, tr("The search failed because of an unexpected error."), QString::fromUtf8(e.what()));
     }
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // Answers text and "similar photo" searches on the controller's search
-// thread. The model is taken from the controller's ClipEncoderCache on the
-// first search (off the GUI thread) and kept; the SearchEngine (a catalog connection and the model's vector
-// store) is reopened after an index run so it sees the new photos.
+// thread, so the GUI never waits for the model or the vector store. The model
+// is taken from the controller's ClipEncoderCache on the first search (off the
+// GUI thread) and kept; the SearchEngine (a catalog connection and the model's
+// vector store) is reopened when the controller says the library changed (an
+// index run committed photos, a folder was removed).
 //
 // Requests carry an id; one that is no longer the latest when its turn comes
 // is skipped, so fast typing never queues up stale searches.
@@ -20,6 +22,16 @@ namespace photosearch {
 class ClipEncoder;
 class ClipEncoderCache;
 
+// One request as the controller queues it.
+struct SearchJob {
+    enum class Kind { Text, Similar };
+    int id = 0;
+    Kind kind = Kind::Text;
+    SearchOptions options;  // Similar: filter and k only
+    QString path;           // Similar: the image file
+    QString modelDir;       // the model search uses now (the old one during a model switch)
+};
+
 class SearchWorker : public QObject {
     Q_OBJECT
 public:
@@ -27,12 +39,14 @@ public:
                  std::shared_ptr<ClipEncoderCache> encoders);
     ~SearchWorker() override;
 
-    enum class Kind { Text, Similar };
     // Called on the worker's thread (queued by the controller).
-    void search(int requestId, Kind kind, const QString& input, const QString& modelDir, int k);
+    void search(const SearchJob& job);
     // Drops the engine so that the next search reopens the catalog and the
-    // vector store (after an index run).
+    // vector store.
     void reopen();
+    // Loads models from this cache from now on (new compute settings);
+    // `threads` > 0 sets LibTorch's CPU threads after loading, 0 = automatic.
+    void setEncoders(std::shared_ptr<ClipEncoderCache> encoders, int threads);
 
 Q_SIGNALS:
     void status(const QString& message);
@@ -41,6 +55,7 @@ Q_SIGNALS:
 
 private:
     void ensureEngine(const QString& modelDir);
+    SearchResults answer(const SearchJob& job);
 
     QString libraryDir_;
     std::shared_ptr<const std::atomic_int> latest_;
@@ -48,6 +63,7 @@ private:
     std::shared_ptr<const ClipEncoder> encoder_;
     QString modelId_;
     std::unique_ptr<SearchEngine> engine_;
+    int threads_ = 0;
 };
 
 } // namespace photosearch

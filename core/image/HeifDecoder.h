@@ -1,5 +1,6 @@
 #pragma once
-// HEIF/HEIC and AVIF decoding with libheif (Qt 6.4 reads neither).
+// HEIF/HEIC and AVIF decoding with libheif (Qt 6.4 reads neither). Pure
+// functions of their input: callable from any thread.
 
 #include <QByteArray>
 #include <QImage>
@@ -13,7 +14,7 @@ namespace photosearch {
 // Format_RGB888 (alpha dropped; HDR reduced to 8 bits). The size is checked
 // against maxPixels from the container, before anything is decoded.
 // `name` only names the file in errors. Throws ImageError (see
-// ImagePreprocessor.h) for anything that cannot be decoded.
+// ImageError.h) for anything that cannot be decoded.
 QImage decodeHeif(const QByteArray& bytes, const QString& name, qint64 maxPixels);
 
 // The primary image's EXIF as a TIFF structure (what exiv2's ExifParser and

@@ -1,7 +1,6 @@
-// LibTorch (via ImagePreprocessor.h) before Qt.
-#include "ImagePreprocessor.h"
-
 #include "HeifDecoder.h"
+
+#include "ImageError.h"
 
 #include <libheif/heif.h>
 

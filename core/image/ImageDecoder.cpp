@@ -1,0 +1,283 @@
+#include "ImageDecoder.h"
+
+#include "HeifDecoder.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFile>
+#include <QImageReader>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace photosearch {
+namespace {
+
+// Enough for sniffImageFormat() and for the BMP header fields read below.
+constexpr int kHeadBytes = 64;
+
+QString displayName(const QString& path)
+{
+    return QDir::toNativeSeparators(path);
+}
+
+ImageError cannotRead(const QString& name, const QString& why)
+{
+    return ImageError(QStringLiteral("%1 cannot be read (%2).").arg(name, why).toStdString());
+}
+
+ImageError notAnImage(const QString& name)
+{
+    return ImageError(QStringLiteral("%1 is not an image PhotoSearch can read "
+                                     "(JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF).")
+                          .arg(name).toStdString());
+}
+
+ImageError tooManyPixels(const QString& name, QSize s)
+{
+    return ImageError(QStringLiteral("%1 is %2x%3 pixels, more than the %4 megapixels that can be read.")
+                          .arg(name).arg(s.width()).arg(s.height()).arg(ImageDecoder::maxPixels / 1'000'000)
+                          .toStdString());
+}
+
+ImageError truncatedBmp(const QString& name)
+{
+    return ImageError(QStringLiteral("%1 cannot be read as an image (the BMP file is truncated).")
+                          .arg(name).toStdString());
+}
+
+const char* qtFormatName(ImageFormat format)
+{
+    switch (format) {
+    case ImageFormat::Jpeg: return "jpeg";
+    case ImageFormat::Png: return "png";
+    case ImageFormat::Webp: return "webp";
+    case ImageFormat::Gif: return "gif";
+    case ImageFormat::Bmp: return "bmp";
+    case ImageFormat::Tiff: return "tiff";
+    case ImageFormat::Heif:
+    case ImageFormat::Avif:
+    case ImageFormat::Unknown: break;
+    }
+    return nullptr;
+}
+
+quint32 le32(const QByteArray& b, int offset)
+{
+    const auto* p = reinterpret_cast<const uchar*>(b.constData() + offset);
+    return quint32(p[0]) | (quint32(p[1]) << 8) | (quint32(p[2]) << 16) | (quint32(p[3]) << 24);
+}
+
+// Qt's BMP reader accepts a file cut short and returns an image whose
+// missing rows are uninitialised memory. For the common uncompressed
+// layout, whether the pixel data is all there is known from the header
+// (`head`, the first bytes) and the file's size.
+bool bmpTruncated(const QByteArray& head, qint64 fileSize)
+{
+    if (fileSize < 34 || head.size() < 34)
+        return true;
+    const quint32 pixelOffset = le32(head, 10);
+    const quint32 headerSize = le32(head, 14);
+    if (headerSize < 40)
+        return fileSize < qint64(pixelOffset);
+    const qint64 width = qint32(le32(head, 18));
+    const qint64 height = std::abs(qint64(qint32(le32(head, 22))));
+    const int bpp = uchar(head[28]) | (uchar(head[29]) << 8);
+    const quint32 compression = le32(head, 30);
+    if (compression != 0 /* BI_RGB */ && compression != 3 /* BI_BITFIELDS */)
+        return fileSize < qint64(pixelOffset);
+    const qint64 rowBytes = (width * bpp + 31) / 32 * 4;
+    return fileSize < qint64(pixelOffset) + rowBytes * height;
+}
+
+// The size, as stored, that a reduced decode must still cover; invalid for
+// a full decode. `target` speaks of the displayed (oriented) image.
+QSize neededSize(QSize stored, bool transposed, const DecodeTarget& target)
+{
+    if (target.size.isEmpty())
+        return {};
+    const QSize displayed = transposed ? stored.transposed() : stored;
+    const QSize need = displayed.scaled(target.size, target.mode);
+    return transposed ? need.transposed() : need;
+}
+
+// The size to request from Qt's JPEG reader for a DCT-scaled decode, or an
+// invalid size for a full one. Qt derives libjpeg's scale m/8 from the
+// requested size and then rescales libjpeg's output to exactly that size
+// (with QImage::scaled); only scales that divide both sides exactly make the
+// two agree, so that the pixels are libjpeg's own.
+QSize reducedJpegSize(QSize full, QSize need)
+{
+    for (int m : {1, 2, 4}) {
+        if ((full.width() * m) % 8 != 0 || (full.height() * m) % 8 != 0)
+            continue;
+        const QSize scaled(full.width() * m / 8, full.height() * m / 8);
+        if (scaled.width() >= need.width() && scaled.height() >= need.height())
+            return scaled;
+    }
+    return {};
+}
+
+// Any format Qt reads, from `device` positioned at the file's start. The
+// header is read first: an image bomb is refused before its pixels are.
+DecodedImage decodeWithQt(QIODevice& device, ImageFormat format, const QString& name, const DecodeTarget& target)
+{
+    // The format from the content, so that a PNG named .jpg is read as PNG.
+    QImageReader reader(&device, qtFormatName(format));
+    reader.setDecideFormatFromContent(false);
+    reader.setAutoTransform(true);
+    // From the header only: nothing is decoded yet. The size as stored.
+    const QSize size = reader.size();
+    if (size.isValid() && qint64(size.width()) * size.height() > ImageDecoder::maxPixels)
+        throw tooManyPixels(name, size);
+    const bool transposed = reader.transformation() & QImageIOHandler::TransformationRotate90;
+    bool reduced = false;
+    if (size.isValid() && format == ImageFormat::Jpeg) {
+        if (const QSize need = neededSize(size, transposed, target); need.isValid()) {
+            if (const QSize scaled = reducedJpegSize(size, need); scaled.isValid()) {
+                reader.setScaledSize(scaled);
+                reduced = true;
+            }
+        }
+    }
+
+    const QImage image = reader.read();
+    if (image.isNull())
+        throw ImageError(QStringLiteral("%1 cannot be read as an image (%2).").arg(name, reader.errorString()).toStdString());
+    // Formats that cannot report their size up front are checked afterwards.
+    if (qint64(image.width()) * image.height() > ImageDecoder::maxPixels)
+        throw tooManyPixels(name, image.size());
+    DecodedImage result;
+    result.format = format;
+    // Qt keeps the colour of transparent pixels, as PIL's convert("RGB")
+    // does (the tests hold it to that).
+    result.image = image.convertToFormat(QImage::Format_RGB888);
+    if (reduced)
+        result.fullSize = transposed ? size.transposed() : size;
+    else
+        result.fullSize = result.image.size();
+    return result;
+}
+
+DecodedImage decodeHeifFile(const QByteArray& bytes, ImageFormat format, const QString& name)
+{
+    // libheif checks the size from the container before decoding and
+    // applies the rotation/mirroring, so the size is the displayed one.
+    DecodedImage result;
+    result.format = format;
+    result.image = decodeHeif(bytes, name, ImageDecoder::maxPixels);
+    result.fullSize = result.image.size();
+    return result;
+}
+
+void openForReading(QFile& file, const QString& name)
+{
+    if (!file.open(QIODevice::ReadOnly))
+        throw cannotRead(name, file.errorString());
+    const qint64 size = file.size();
+    if (size > ImageDecoder::maxFileBytes)
+        throw ImageError(QStringLiteral("%1 is %2 MiB, larger than the %3 MiB an image file may be.")
+                             .arg(name).arg(size / (1024 * 1024)).arg(ImageDecoder::maxFileBytes / (1024 * 1024))
+                             .toStdString());
+}
+
+QByteArray readOpened(QFile& file, const QString& name)
+{
+    const qint64 size = file.size();
+    QByteArray bytes;
+    if (size > 0) {
+        bytes = file.readAll();
+        if (bytes.size() != size && file.error() != QFileDevice::NoError)
+            throw cannotRead(name, file.errorString());
+    } else {
+        // Files that report no size (pipes, some virtual files): read up to the cap.
+        bytes = file.read(ImageDecoder::maxFileBytes + 1);
+        if (bytes.size() > ImageDecoder::maxFileBytes)
+            throw ImageError(QStringLiteral("%1 is larger than the %2 MiB an image file may be.")
+                                 .arg(name).arg(ImageDecoder::maxFileBytes / (1024 * 1024)).toStdString());
+    }
+    return bytes;
+}
+
+} // namespace
+
+void ImageDecoder::raiseAllocationLimit()
+{
+    // 8 bytes a pixel covers 16-bit PNGs. Once per process: the limit is a
+    // process-wide setting that worker threads read.
+    static const bool limitRaised = [] {
+        const int needed = int(maxPixels * 8 / (1024 * 1024)) + 1;
+        const int current = QImageReader::allocationLimit();
+        if (current != 0 && current < needed)
+            QImageReader::setAllocationLimit(needed);
+        return true;
+    }();
+    Q_UNUSED(limitRaised);
+}
+
+QByteArray ImageDecoder::readFile(const QString& path)
+{
+    const QString name = displayName(path);
+    QFile file(path);
+    openForReading(file, name);
+    return readOpened(file, name);
+}
+
+DecodedImage ImageDecoder::decodeFile(const QString& path, const DecodeTarget& target)
+{
+    raiseAllocationLimit();
+    const QString name = displayName(path);
+    QFile file(path);
+    openForReading(file, name);
+    // Without a size up front (pipes) the cap can only be kept by reading.
+    if (file.size() <= 0 || file.isSequential())
+        return decode(readOpened(file, name), path, target);
+
+    const QByteArray head = file.peek(kHeadBytes);
+    const ImageFormat format = sniffImageFormat(head.left(kImageFormatSniffBytes));
+    switch (format) {
+    case ImageFormat::Unknown:
+        throw notAnImage(name);
+    case ImageFormat::Heif:
+    case ImageFormat::Avif:
+        // libheif parses from memory; the file is within maxFileBytes.
+        return decodeHeifFile(readOpened(file, name), format, name);
+    case ImageFormat::Bmp:
+        if (bmpTruncated(head, file.size()))
+            throw truncatedBmp(name);
+        break;
+    default:
+        break;
+    }
+    return decodeWithQt(file, format, name, target);
+}
+
+DecodedImage ImageDecoder::decode(const QByteArray& bytes, const QString& path, const DecodeTarget& target)
+{
+    raiseAllocationLimit();
+    const QString name = displayName(path);
+    if (bytes.isEmpty())
+        throw ImageError(QStringLiteral("%1 is empty.").arg(name).toStdString());
+
+    const ImageFormat format = sniffImageFormat(bytes.left(kImageFormatSniffBytes));
+    switch (format) {
+    case ImageFormat::Unknown:
+        throw notAnImage(name);
+    case ImageFormat::Heif:
+    case ImageFormat::Avif:
+        return decodeHeifFile(bytes, format, name);
+    case ImageFormat::Bmp:
+        if (bmpTruncated(bytes.left(kHeadBytes), bytes.size()))
+            throw truncatedBmp(name);
+        break;
+    default:
+        break;
+    }
+    // Shares `bytes` (implicitly shared, read only: no copy).
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    return decodeWithQt(buffer, format, name, target);
+}
+
+} // namespace photosearch

@@ -1,0 +1,141 @@
+#include "LibraryWorker.h"
+
+#include "FolderWatcher.h"
+#include "LibraryModel.h"
+#include "LibraryRoots.h"
+#include "ModelError.h"
+#include "ModelIdentity.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QtDebug>
+
+namespace photosearch {
+
+LibraryWorker::LibraryWorker(const QString& libraryDir)
+    : libraryDir_(libraryDir)
+{
+}
+
+LibraryWorker::~LibraryWorker() = default;
+
+std::function<void()>& LibraryWorker::openHookForTesting()
+{
+    static std::function<void()> hook;
+    return hook;
+}
+
+void LibraryWorker::open()
+{
+    watcher_ = new FolderWatcher(this);
+    watcher_->setEnabled(watching_);
+    watcher_->setIgnored({QDir::cleanPath(QFileInfo(libraryDir_).absoluteFilePath())});
+    connect(watcher_, &FolderWatcher::rootChanged, this, &LibraryWorker::rootChanged);
+    if (openHookForTesting())
+        openHookForTesting()();
+    try {
+        const Catalog catalog(libraryDir_); // may upgrade an older catalog: seconds
+        const QStringList roots = libraryRoots(catalog);
+        watcher_->setRoots(roots);
+        Q_EMIT opened(resolveLibraryModelDir(&catalog), roots);
+    } catch (const CatalogError& e) {
+        qWarning("%s", e.what());
+        Q_EMIT openFailed(tr("The library in %1 could not be opened; update PhotoSearch if it was made by a newer "
+                             "version, otherwise check the folder's permissions or start with --library DIR.")
+                              .arg(QDir::toNativeSeparators(libraryDir_)),
+                          QString::fromUtf8(e.what()), resolveLibraryModelDir(nullptr));
+    }
+}
+
+void LibraryWorker::storeModel(Catalog& catalog, const QString& dir, const QString& modelId)
+{
+    setLibraryModel(catalog, dir, modelId);
+    Q_EMIT modelStored(dir);
+}
+
+void LibraryWorker::chooseModel(const QString& dir)
+{
+    const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+    try {
+        const QString modelId = modelIdForDirectory(clean); // hashes the headers
+        Catalog catalog(libraryDir_);
+        const QString current = libraryModelId(catalog);
+        // Nothing is lost by switching at once when no photo has vectors of
+        // the current model, or when there is no folder to re-index with it.
+        if (current.isEmpty() || current == modelId || catalog.embeddingCount(current) == 0
+            || libraryRoots(catalog).isEmpty())
+            storeModel(catalog, clean, modelId);
+        else
+            Q_EMIT modelNeedsIndex(clean, modelId);
+    } catch (const clip::ModelError& e) {
+        qWarning("%s", e.what());
+        Q_EMIT modelFailed(tr("%1 is not a usable CLIP model folder; choose a folder with config.json, "
+                              "model.safetensors, vocab.json and merges.txt.")
+                               .arg(QDir::toNativeSeparators(clean)),
+                           QString::fromUtf8(e.what()));
+    } catch (const CatalogError& e) {
+        qWarning("%s", e.what());
+        Q_EMIT modelFailed(tr("The model could not be remembered because the library catalog could not be "
+                              "written; check the library folder."),
+                           QString::fromUtf8(e.what()));
+    }
+}
+
+void LibraryWorker::commitModel(const QString& dir, const QString& modelId)
+{
+    try {
+        Catalog catalog(libraryDir_);
+        storeModel(catalog, dir, modelId);
+    } catch (const CatalogError& e) {
+        qWarning("%s", e.what());
+        Q_EMIT modelFailed(tr("The library was indexed with %1 but the model could not be remembered because the "
+                              "catalog could not be written; check the library folder and choose the model again.")
+                               .arg(QDir::toNativeSeparators(dir)),
+                           QString::fromUtf8(e.what()));
+    }
+}
+
+void LibraryWorker::readStatistics()
+{
+    try {
+        const Catalog catalog(libraryDir_);
+        Q_EMIT statisticsReady(catalog.stats());
+    } catch (const CatalogError& e) {
+        qWarning("%s", e.what());
+        Q_EMIT statisticsFailed(tr("The library statistics could not be read from %1; check the library folder.")
+                                    .arg(QDir::toNativeSeparators(libraryDir_)),
+                                QString::fromUtf8(e.what()));
+    }
+}
+
+void LibraryWorker::addRoot(const QString& root)
+{
+    try {
+        Catalog catalog(libraryDir_);
+        addLibraryRoot(catalog, root);
+        const QStringList roots = libraryRoots(catalog);
+        watchRoots(roots);
+        Q_EMIT rootsChanged(roots);
+    } catch (const CatalogError& e) {
+        qWarning("%s", e.what());
+        Q_EMIT rootsFailed(tr("%1 is indexed but could not be added to the library's folders, so it is not watched "
+                              "for changes; check the library folder.")
+                               .arg(QDir::toNativeSeparators(root)),
+                           QString::fromUtf8(e.what()));
+    }
+}
+
+void LibraryWorker::watchRoots(const QStringList& roots)
+{
+    if (watcher_)
+        watcher_->setRoots(roots);
+}
+
+void LibraryWorker::setWatching(bool on)
+{
+    watching_ = on;
+    if (watcher_)
+        watcher_->setEnabled(on);
+}
+
+} // namespace photosearch
