@@ -1,0 +1,94 @@
+#include "ResultsHeader.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+
+namespace photosearch {
+
+ResultsHeader::ResultsHeader(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("resultsHeader"));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(2, 0, 2, 0);
+    sentence_ = new QLabel(this);
+    sentence_->setObjectName(QStringLiteral("resultsSentence"));
+    sentence_->setTextFormat(Qt::RichText);
+    sentence_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    connect(sentence_, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("all"))
+            Q_EMIT showAllRequested();
+    });
+    understood_ = new QLabel(this);
+    understood_->setObjectName(QStringLiteral("understoodQuery"));
+    understood_->setForegroundRole(QPalette::PlaceholderText);
+    understood_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    sort_ = new QComboBox(this);
+    sort_->setObjectName(QStringLiteral("sortOrder"));
+    sort_->setAccessibleName(tr("Sort results"));
+    sort_->addItem(tr("Best match first"), int(SortOrder::Relevance));
+    sort_->addItem(tr("Newest first"), int(SortOrder::Date));
+    connect(sort_, &QComboBox::activated, this, [this] { Q_EMIT sortOrderChanged(sortOrder()); });
+    layout->addWidget(sentence_);
+    layout->addWidget(understood_, 1);
+    layout->addWidget(sort_);
+    clear();
+}
+
+SortOrder ResultsHeader::sortOrder() const
+{
+    return SortOrder(sort_->currentData().toInt());
+}
+
+void ResultsHeader::setSortOrder(SortOrder order)
+{
+    sort_->setCurrentIndex(sort_->findData(int(order)));
+}
+
+QString ResultsHeader::text() const
+{
+    return sentence_->text();
+}
+
+QString ResultsHeader::summary(const SearchResults& r)
+{
+    const QLocale locale;
+    const qint64 shown = qint64(r.hits.size());
+    const QString what = r.description.toHtmlEscaped();
+    if (r.all || r.goodMatches <= 0 || r.goodMatches >= shown)
+        return tr("%1 photos for “%2”").arg(locale.toString(shown), what);
+    return tr("%1%2 good matches for “%3”")
+        .arg(locale.toString(qint64(r.goodMatches)), r.moreGood ? QStringLiteral("+") : QString(), what);
+}
+
+void ResultsHeader::showSearch(const SearchResults& r)
+{
+    QString sentence = summary(r);
+    // The cut hid photos: offer them ("Show all") — the same search, uncut.
+    if (!r.all && r.indexedPhotos > qint64(r.hits.size()))
+        sentence += QStringLiteral(" · <a href=\"all\">%1</a>").arg(tr("Show more"));
+    sentence_->setText(sentence);
+    understood_->setText(r.understood.isEmpty() || r.understood == r.description
+                             ? QString()
+                             : tr("searched for %1").arg(r.understood));
+    sort_->setVisible(true);
+    setSortOrder(r.sort);
+}
+
+void ResultsHeader::showCollection(const QString& sentence)
+{
+    sentence_->setText(sentence.toHtmlEscaped());
+    understood_->clear();
+    sort_->setVisible(false);
+}
+
+void ResultsHeader::clear()
+{
+    sentence_->clear();
+    understood_->clear();
+    sort_->setVisible(false);
+}
+
+} // namespace photosearch
