@@ -1,29 +1,35 @@
 #include "MainWindow.h"
 
+#include "AddFoldersPage.h"
+#include "AlbumActions.h"
+#include "AppIcon.h"
+#include "AppSettings.h"
+#include "Compute.h"
+#include "ClassifyPanel.h"
+#include "ClassifyService.h"
+#include "FilterBar.h"
+#include "FirstRunPage.h"
 #include "IndexProgressBar.h"
+#include "LibraryBrowser.h"
 #include "LibraryController.h"
-#include "LibraryStatsDialog.h"
+#include "LibrarySidebar.h"
+#include "PhotoDetailPane.h"
+#include "ResultsHeader.h"
 #include "ResultsModel.h"
 #include "ResultsView.h"
+#include "SearchField.h"
+#include "ThumbnailLoader.h"
 
-#include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
-#include <QDesktopServices>
 #include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QKeySequence>
 #include <QLabel>
-#include <QLineEdit>
-#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
+#include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
-#include <QUrl>
+#include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtDebug>
 
@@ -35,77 +41,155 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     , controller_(new LibraryController(libraryDir, this))
 {
     setWindowTitle(QStringLiteral("PhotoSearch"));
-    resize(1100, 720);
+    setWindowIcon(appIcon());
+    resize(1280, 800);
 
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    search_ = new QLineEdit(central);
-    search_->setObjectName(QStringLiteral("searchField"));
-    search_->setPlaceholderText(tr("Describe a photo, e.g. \"dog on a beach\""));
-    search_->setClearButtonEnabled(true);
-    search_->setAccessibleName(tr("Search photos"));
-    layout->addWidget(search_);
+    browser_ = new LibraryBrowser(libraryDir, this);
+    albumActions_ = new AlbumActions(browser_, this, this);
+    classifier_ = new ClassifyService(libraryDir, controller_->encoders(), this);
 
-    stack_ = new QStackedWidget(central);
-    placeholder_ = new QLabel(stack_);
-    placeholder_->setObjectName(QStringLiteral("placeholder"));
-    placeholder_->setAlignment(Qt::AlignCenter);
-    placeholder_->setWordWrap(true);
-    stack_->addWidget(placeholder_);
-    results_ = new ResultsModel(this);
-    view_ = new ResultsView(stack_);
-    view_->setObjectName(QStringLiteral("results"));
-    view_->setAccessibleName(tr("Search results"));
-    view_->setResultsModel(results_);
-    stack_->addWidget(view_);
-    layout->addWidget(stack_, 1);
-    setCentralWidget(central);
-    showPlaceholder(idleText());
+    pages_ = new QStackedWidget(this);
+    firstRun_ = new FirstRunPage(pages_);
+    addFolders_ = new AddFoldersPage(pages_);
+    mainPage_ = buildMainPage();
+    pages_->addWidget(firstRun_);
+    pages_->addWidget(addFolders_);
+    pages_->addWidget(mainPage_);
+    setCentralWidget(pages_);
 
     progress_ = new IndexProgressBar(this);
     progress_->setAccessibleName(tr("Indexing progress"));
     statusBar()->addPermanentWidget(progress_);
     buildMenus();
+    connectController();
+    connectResults();
+    connect(firstRun_, &FirstRunPage::modelReady, this, &MainWindow::chooseModel);
+    connect(addFolders_, &AddFoldersPage::folderChosen, this, &MainWindow::addFolder);
+    applySettings(AppSettings::load());
 
-    // Return searches at once; typing searches after a short pause (only the
-    // latest request's results are ever shown); Esc clears.
-    typingTimer_.setSingleShot(true);
-    typingTimer_.setInterval(350);
-    connect(&typingTimer_, &QTimer::timeout, this, [this] {
-        if (!controller_->modelDir().isEmpty())
-            runSearch();
-    });
-    connect(search_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
-    connect(search_, &QLineEdit::textEdited, this, [this] { typingTimer_.start(); });
-    connect(search_, &QLineEdit::textChanged, this, [this](const QString& text) {
-        if (text.isEmpty()) // the clear button or Esc
-            runSearch();
-    });
-    auto* clear = new QAction(search_);
-    clear->setShortcut(Qt::Key_Escape);
-    clear->setShortcutContext(Qt::WidgetShortcut);
-    connect(clear, &QAction::triggered, search_, &QLineEdit::clear);
-    search_->addAction(clear);
+    showPlaceholder(idleText());
+    statusBar()->showMessage(tr("Opening the library in %1…").arg(QDir::toNativeSeparators(libraryDir_)));
+    updatePage();
+}
 
-    connect(view_, &ResultsView::openRequested, this, &MainWindow::openPhoto);
-    connect(view_, &ResultsView::similarRequested, this, &MainWindow::showSimilar);
-    connect(view_, &ResultsView::showFolderRequested, this, &MainWindow::openFolderOf);
+MainWindow::~MainWindow()
+{
+    controller_->shutdown();
+}
 
-    connect(progress_, &IndexProgressBar::pauseRequested, controller_, &LibraryController::pauseIndexing);
-    connect(progress_, &IndexProgressBar::resumeRequested, controller_, &LibraryController::resumeIndexing);
-    connect(progress_, &IndexProgressBar::cancelRequested, controller_, &LibraryController::cancelIndexing);
+QWidget* MainWindow::buildMainPage()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(6, 6, 6, 0);
+    search_ = new SearchField(page);
+    layout->addWidget(search_);
 
+    splitter_ = new QSplitter(Qt::Horizontal, page);
+    splitter_->setObjectName(QStringLiteral("mainSplitter"));
+    splitter_->setChildrenCollapsible(false);
+    sidebar_ = new LibrarySidebar(browser_, splitter_);
+    tabs_ = new QTabWidget(splitter_);
+    tabs_->setObjectName(QStringLiteral("centerTabs"));
+    tabs_->setDocumentMode(true);
+    tabs_->tabBar()->setChangeCurrentOnDrag(true); // drag images over "Classify" to drop them there
+    tabs_->addTab(buildResultsTab(), tr("&Photos"));
+    classify_ = new ClassifyPanel(classifier_, tabs_);
+    tabs_->addTab(classify_, tr("&Classify"));
+    classify_->setModelDir(controller_->modelDir());
+    // Albums filed from the Classify tab appear in the sidebar.
+    connect(classify_, &ClassifyPanel::albumsFiled, this, [this] { browser_->refresh(); });
+    detail_ = new PhotoDetailPane(libraryDir_, splitter_);
+    splitter_->addWidget(sidebar_);
+    splitter_->addWidget(tabs_);
+    splitter_->addWidget(detail_);
+    splitter_->setStretchFactor(0, 0);
+    splitter_->setStretchFactor(1, 1);
+    splitter_->setStretchFactor(2, 0);
+    splitter_->setSizes({230, 730, 320});
+    layout->addWidget(splitter_, 1);
+    return page;
+}
+
+QWidget* MainWindow::buildResultsTab()
+{
+    auto* tab = new QWidget(this);
+    auto* layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(0, 4, 0, 0);
+    filters_ = new FilterBar(tab);
+    header_ = new ResultsHeader(tab);
+    layout->addWidget(filters_);
+    layout->addWidget(header_);
+
+    resultStack_ = new QStackedWidget(tab);
+    placeholder_ = new QLabel(resultStack_);
+    placeholder_->setObjectName(QStringLiteral("placeholder"));
+    placeholder_->setAlignment(Qt::AlignCenter);
+    placeholder_->setWordWrap(true);
+    placeholder_->setMargin(24);
+    resultStack_->addWidget(placeholder_);
+    results_ = new ResultsModel(this);
+    view_ = new ResultsView(resultStack_);
+    view_->setObjectName(QStringLiteral("results"));
+    view_->setAccessibleName(tr("Photos"));
+    view_->setResultsModel(results_);
+    // Images dropped on the grid search for photos like them.
+    view_->setAcceptDrops(true);
+    view_->viewport()->setAcceptDrops(true);
+    view_->viewport()->installEventFilter(this);
+    placeholder_->setAcceptDrops(true);
+    placeholder_->installEventFilter(this);
+    resultStack_->addWidget(view_);
+    layout->addWidget(resultStack_, 1);
+    return tab;
+}
+
+void MainWindow::connectController()
+{
     LibraryController* c = controller_;
-    connect(c, &LibraryController::modelNeeded, this, &MainWindow::offerChooseModel);
-    connect(c, &LibraryController::errorOccurred, this, &MainWindow::showError);
-    connect(c, &LibraryController::statusMessage, this, [this](const QString& message) {
-        statusBar()->showMessage(message);
+    connect(progress_, &IndexProgressBar::pauseRequested, c, &LibraryController::pauseIndexing);
+    connect(progress_, &IndexProgressBar::resumeRequested, c, &LibraryController::resumeIndexing);
+    connect(progress_, &IndexProgressBar::cancelRequested, c, &LibraryController::cancelIndexing);
+
+    connect(c, &LibraryController::libraryOpened, this, [this] {
+        libraryOpen_ = true;
+        statusBar()->showMessage(tr("Library: %1").arg(QDir::toNativeSeparators(libraryDir_)), 4000);
+        updatePage();
     });
+    connect(c, &LibraryController::startupFailed, this, [this](const QString& sentence, const QString& detail) {
+        libraryOpen_ = true; // settled, even though it failed
+        updatePage();
+        showError(sentence, detail);
+    });
+    connect(c, &LibraryController::modelNeeded, this, [this](const QString& sentence) {
+        statusBar()->showMessage(sentence);
+        updatePage();
+    });
+    connect(c, &LibraryController::errorOccurred, this, &MainWindow::showError);
+    connect(c, &LibraryController::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m); });
     connect(c, &LibraryController::indexingStatus, progress_, &IndexProgressBar::setStatus);
     connect(c, &LibraryController::modelChanged, this, [this](const QString& dir) {
-        statusBar()->showMessage(tr("Model: %1").arg(QDir::toNativeSeparators(dir)));
-        if (stack_->currentWidget() == placeholder_ && search_->text().isEmpty())
-            showPlaceholder(idleText());
+        statusBar()->showMessage(tr("Model: %1").arg(QDir::toNativeSeparators(dir)), 6000);
+        classify_->setModelDir(dir);
+        browser_->refresh();
+        updatePage();
+    });
+    connect(c, &LibraryController::modelSwitchStarted, this, [this](const QString& dir) {
+        statusBar()->showMessage(tr("Indexing the library with %1; search keeps using the current model until "
+                                    "that is done.")
+                                     .arg(QDir(dir).dirName()));
+    });
+    connect(c, &LibraryController::folderRemoved, this, [this](const QString& root, qint64 photos) {
+        statusBar()->showMessage(tr("%1 left the library (%2 photos); the files are untouched.")
+                                     .arg(QDir::toNativeSeparators(root))
+                                     .arg(photos),
+                                 8000);
+        browser_->refresh();
+    });
+    connect(c, &LibraryController::rootsChanged, this, [this](const QStringList& roots) {
+        filters_->setFolders(roots);
+        browser_->refresh();
+        updatePage();
     });
     connect(c, &LibraryController::indexingStarted, this, &MainWindow::indexingStarted);
     connect(c, &LibraryController::indexingProgress, progress_, &IndexProgressBar::setProgress);
@@ -117,6 +201,7 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     connect(c, &LibraryController::indexingFinished, this, [this](const IndexSummary&, const QString& sentence) {
         indexingEnded();
         statusBar()->showMessage(sentence);
+        browser_->refresh();
     });
     connect(c, &LibraryController::indexingFailed, this, [this](const QString& sentence, const QString& detail) {
         indexingEnded();
@@ -131,159 +216,49 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
         if (closing_)
             close(); // the run has stopped: close for real
     });
-
-    statusBar()->showMessage(tr("Library: %1").arg(libraryDir_));
 }
 
-MainWindow::~MainWindow()
+// Which page: a model is needed first, then a folder, then the library.
+void MainWindow::updatePage()
 {
-    controller_->shutdown();
-}
-
-void MainWindow::buildMenus()
-{
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    addFolderAction_ = file->addAction(tr("&Add Folder…"), this, &MainWindow::chooseFolderDialog);
-    addFolderAction_->setShortcut(QKeySequence::Open);
-    chooseModelAction_ = file->addAction(tr("Choose &Model…"), this, &MainWindow::chooseModelDialog);
-    file->addAction(tr("Library &Statistics"), this, &MainWindow::showStatistics);
-    file->addSeparator();
-    pauseAction_ = file->addAction(tr("&Pause Indexing"), this, [this] {
-        if (controller_->isPaused())
-            controller_->resumeIndexing();
-        else
-            controller_->pauseIndexing();
-    });
-    pauseAction_->setObjectName(QStringLiteral("pauseIndexingAction"));
-    pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
-    pauseAction_->setEnabled(false);
-    cancelAction_ = file->addAction(tr("&Cancel Indexing"), controller_, &LibraryController::cancelIndexing);
-    cancelAction_->setObjectName(QStringLiteral("cancelIndexingAction"));
-    cancelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
-    cancelAction_->setEnabled(false);
-    file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About PhotoSearch"), this, &MainWindow::showAbout);
-
-    QAction* focusSearch = new QAction(this);
-    focusSearch->setShortcut(QKeySequence::Find);
-    connect(focusSearch, &QAction::triggered, this, [this] {
-        search_->setFocus();
-        search_->selectAll();
-    });
-    addAction(focusSearch);
+    QWidget* page = mainPage_;
+    if (libraryOpen_ && controller_->modelDir().isEmpty())
+        page = firstRun_;
+    else if (libraryOpen_ && controller_->roots().isEmpty() && !controller_->isIndexing())
+        page = addFolders_;
+    if (pages_->currentWidget() != page) {
+        pages_->setCurrentWidget(page);
+        if (page == mainPage_)
+            search_->setFocus();
+    }
+    if (resultStack_->currentWidget() == placeholder_ && search_->text().isEmpty() && !showingCollection_)
+        showPlaceholder(idleText());
 }
 
 QString MainWindow::idleText() const
 {
-    if (controller_->modelDir().isEmpty())
-        return tr("Choose a CLIP model with File ▸ Choose Model…, then add a folder of photos with "
-                  "File ▸ Add Folder… (Ctrl+O).");
-    return tr("Describe a photo above to search your library, or add a folder of photos with "
-              "File ▸ Add Folder… (Ctrl+O).");
+    if (controller_->isIndexing())
+        return tr("Indexing your photos… You can search already: describe a photo above, or drop one here to "
+                  "find photos like it.");
+    return tr("Describe a photo above — “dog on a beach”, “birthday cake”, “snow last winter” — or drop an "
+              "image here to find photos like it.");
 }
 
 void MainWindow::showPlaceholder(const QString& text)
 {
     placeholder_->setText(text);
-    stack_->setCurrentWidget(placeholder_);
-}
-
-void MainWindow::chooseFolderDialog()
-{
-    if (controller_->modelDir().isEmpty()) {
-        offerChooseModel(LibraryController::noModelSentence());
-        return;
-    }
-    const QString start = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Add Folder to Library"), start);
-    if (!folder.isEmpty())
-        addFolder(folder);
-}
-
-void MainWindow::chooseModelDialog()
-{
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Choose a CLIP Model Folder (config.json, model.safetensors, vocab.json, merges.txt)"),
-        controller_->modelDir());
-    if (!dir.isEmpty())
-        chooseModel(dir);
+    resultStack_->setCurrentWidget(placeholder_);
 }
 
 void MainWindow::addFolder(const QString& folder)
 {
     controller_->addFolder(folder);
+    updatePage();
 }
 
 bool MainWindow::chooseModel(const QString& dir)
 {
     return controller_->setModelDir(dir);
-}
-
-void MainWindow::runSearch()
-{
-    typingTimer_.stop();
-    const QString text = search_->text().trimmed();
-    if (text.isEmpty()) {
-        controller_->search({});
-        return;
-    }
-    controller_->search(text);
-}
-
-void MainWindow::showSimilar(const QString& path)
-{
-    controller_->findSimilar(path);
-}
-
-void MainWindow::showResults(const SearchResults& r)
-{
-    results_->setHits(r.hits);
-    if (r.description.isEmpty()) { // cleared
-        showPlaceholder(idleText());
-        statusBar()->clearMessage();
-        return;
-    }
-    if (r.hits.empty()) {
-        showPlaceholder(r.indexedPhotos == 0
-                            ? tr("No photos are indexed with this model yet; add a folder with File ▸ Add Folder… "
-                                 "(Ctrl+O).")
-                            : tr("No photos match “%1”.").arg(r.description));
-        statusBar()->clearMessage();
-        return;
-    }
-    stack_->setCurrentWidget(view_);
-    view_->scrollToTop();
-    statusBar()->showMessage(tr("%1 photos for “%2”, best first.")
-                                 .arg(QLocale().toString(qint64(r.hits.size())), r.description));
-}
-
-void MainWindow::showStatistics()
-{
-    QString error;
-    const std::optional<Catalog::Stats> stats = controller_->statistics(&error);
-    if (!stats) {
-        showError(error, {});
-        return;
-    }
-    auto* dialog = new LibraryStatsDialog(libraryDir_, *stats, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
-}
-
-void MainWindow::offerChooseModel(const QString& sentence)
-{
-    statusBar()->showMessage(sentence);
-    if (modelBox_)
-        return;
-    modelBox_ = new QMessageBox(QMessageBox::Information, tr("No Model Chosen"), sentence, QMessageBox::Cancel, this);
-    modelBox_->setObjectName(QStringLiteral("modelNeeded"));
-    modelBox_->setAttribute(Qt::WA_DeleteOnClose);
-    QPushButton* choose = modelBox_->addButton(tr("Choose Model…"), QMessageBox::AcceptRole);
-    connect(choose, &QPushButton::clicked, this, &MainWindow::chooseModelDialog, Qt::QueuedConnection);
-    modelBox_->open();
 }
 
 void MainWindow::showError(const QString& sentence, const QString& detail)
@@ -307,39 +282,40 @@ void MainWindow::showError(const QString& sentence, const QString& detail)
 
 void MainWindow::indexingStarted(const QString& folder)
 {
-    addFolderAction_->setEnabled(false);
-    chooseModelAction_->setEnabled(false);
     pauseAction_->setText(tr("&Pause Indexing"));
     pauseAction_->setEnabled(true);
     cancelAction_->setEnabled(true);
-    statusBar()->clearMessage();
     progress_->start(folder);
+    updatePage();
 }
 
 void MainWindow::indexingEnded()
 {
     progress_->finish();
-    addFolderAction_->setEnabled(true);
-    chooseModelAction_->setEnabled(true);
     pauseAction_->setEnabled(false);
     cancelAction_->setEnabled(false);
+    updatePage();
 }
 
-void MainWindow::openPhoto(const QString& path)
+void MainWindow::applySettings(const AppSettings& settings)
 {
-    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(path)))
-        showError(tr("%1 could not be opened; no application is set up to show it.")
-                      .arg(QDir::toNativeSeparators(path)),
-                  {});
+    const clip::DevicePreference device = settings.device == AppSettings::Device::Cpu   ? clip::DevicePreference::Cpu
+                                          : settings.device == AppSettings::Device::Gpu ? clip::DevicePreference::Cuda
+                                                                                         : clip::DevicePreference::Auto;
+    controller_->setComputeSettings(device, settings.threads);
+    controller_->setWatching(settings.watchFolders);
+    results_->thumbnails()->setDiskCacheEnabled(settings.shareThumbnails);
 }
 
-void MainWindow::openFolderOf(const QString& path)
+bool MainWindow::isSettled() const
 {
-    const QString folder = QFileInfo(path).absolutePath();
-    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(folder)))
-        showError(tr("The folder %1 could not be opened; no file manager is set up.")
-                      .arg(QDir::toNativeSeparators(folder)),
-                  {});
+    if (!libraryOpen_ || controller_->isSearching() || collectionPending_ || detailInfoPending_
+        || detailImagePending_)
+        return false;
+    if (pages_->currentWidget() == mainPage_ && resultStack_->currentWidget() == view_
+        && results_->thumbnails()->pendingCount() > 0)
+        return false;
+    return !classify_->isBusy();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -372,21 +348,7 @@ void MainWindow::showEvent(QShowEvent* event)
     if (shownOnce_)
         return;
     shownOnce_ = true;
-    // A catalog that could not be opened (newer schema, unwritable folder):
-    // say so once the window is up, rather than "no model" later.
-    if (!controller_->startupError().isEmpty()) {
-        QTimer::singleShot(0, this, [this] {
-            showError(controller_->startupError(), controller_->startupErrorDetail());
-        });
-    }
-}
-
-void MainWindow::showAbout()
-{
-    QMessageBox::about(this, tr("About PhotoSearch"),
-                       tr("<b>PhotoSearch %1</b><p>Find photos in your own library by describing them. "
-                          "Everything runs on this computer.</p>")
-                           .arg(QApplication::applicationVersion()));
+    search_->setFocus();
 }
 
 } // namespace photosearch

@@ -1,90 +1,174 @@
 #pragma once
-// The main window: a search field over a thumbnail grid of results, File ▸
-// Add Folder / Choose Model / Library Statistics, and the index run's
-// progress in the status bar. The library work happens in LibraryController
-// on worker threads; this class only wires widgets to it.
+// The main window. It composes the rooms and wires them to the library:
 //
-// The File-menu dialogs end in public slots (addFolder, chooseModel,
-// showStatistics, ...) that tests call directly with a path.
+//   no model          → the first-run page (download or import a model)
+//   model, no folder  → "add your Pictures folder"
+//   otherwise         → search field over [sidebar | filters, results line,
+//                       thumbnail grid or Classify tab | detail pane]
+//
+// Every room does its own work off the GUI thread (LibraryController for
+// index runs and searches, LibraryBrowser for the sidebar and albums,
+// the detail pane's own PhotoDetails, ClassifyService for the Classify tab);
+// this class only passes requests and answers between them. It is split
+// into three files: MainWindow.cpp (layout, pages, closing),
+// MainWindowMenus.cpp (menus, shortcuts, dialogs) and
+// MainWindowResults.cpp (what the grid shows and what acts on it).
+//
+// The File-menu dialogs end in public slots (addFolder, chooseModel, ...)
+// that tests call directly with a path.
 
 #include "IndexTypes.h"
+#include "LibraryTypes.h"
 
 #include <QMainWindow>
 #include <QPointer>
-#include <QTimer>
+#include <QStringList>
 
 class QAction;
 class QLabel;
-class QLineEdit;
 class QMessageBox;
+class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 
 namespace photosearch {
 
+class AddFoldersPage;
+class AlbumActions;
+class ClassifyPanel;
+class ClassifyService;
+class FilterBar;
+class FirstRunPage;
 class IndexProgressBar;
+class LibraryBrowser;
 class LibraryController;
+class LibrarySidebar;
+class PhotoDetailPane;
+class ResultsHeader;
 class ResultsModel;
 class ResultsView;
-struct SearchResults;
+class SearchField;
+struct AppSettings;
+struct CollectionRequest;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // When nothing clears a query's relevance cut, this many of the closest
+    // photos are shown, said to be no clear match: an empty grid helps no one.
+    static constexpr int kNearestWithoutMatches = 24;
+
     explicit MainWindow(const QString& libraryDir, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     LibraryController* controller() const { return controller_; }
     ResultsModel* results() const { return results_; }
     ResultsView* resultsView() const { return view_; }
+    SearchField* searchField() const { return search_; }
+    ClassifyPanel* classifyPanel() const { return classify_; }
+    PhotoDetailPane* detailPane() const { return detail_; }
     // True from the first close request until the window has really closed
     // (closing during an index run waits for the run to stop).
     bool isClosing() const { return closing_; }
+    // Nothing in flight that would change what the window shows: the library
+    // is open, no search, collection, thumbnail or detail is loading.
+    bool isSettled() const;
 
 public Q_SLOTS:
     // Index `folder` into the library (File ▸ Add Folder… ends here).
     void addFolder(const QString& folder);
-    // Use the CLIP model in `dir` from now on (File ▸ Choose Model…).
+    // Use the CLIP model in `dir` from now on (the model manager, the first
+    // run page and File ▸ Import Model Folder… end here).
     bool chooseModel(const QString& dir);
+    // Search for `text` as if typed and confirmed.
+    void searchFor(const QString& text);
     // Search for what the search field says (Return).
     void runSearch();
     void showSimilar(const QString& path);
     // File ▸ Library Statistics (a non-modal dialog).
     void showStatistics();
+    // Shows the Classify tab (drop images there).
+    void showClassify();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void buildMenus();
-    void chooseFolderDialog();
-    void chooseModelDialog();
-    void offerChooseModel(const QString& sentence);
+    // MainWindow.cpp
+    QWidget* buildMainPage();
+    QWidget* buildResultsTab();
+    void connectController();
+    void updatePage();
     void showError(const QString& sentence, const QString& detail);
     void showPlaceholder(const QString& text);
-    void showResults(const SearchResults& results);
     void indexingStarted(const QString& folder);
     void indexingEnded();
+    QString idleText() const;
+    void applySettings(const AppSettings& settings);
+
+    // MainWindowMenus.cpp
+    void buildMenus();
+    void chooseFolderDialog();
+    void importModelDialog();
+    void showModelManager();
+    void showSettings();
+    void showAbout();
     void openPhoto(const QString& path);
     void openFolderOf(const QString& path);
-    void showAbout();
-    QString idleText() const;
+
+    // MainWindowResults.cpp
+    void connectResults();
+    void search(const SearchOptions& options);
+    void showResults(const SearchResults& results);
+    void showCollection();
+    void showCollectionResults(const SearchResults& results);
+    void selectionChanged();
+    QStringList selectedPaths() const;
+    void showLargePreview();
+    void removeSelectionFromAlbum();
+    void gridContextMenu(const QPoint& globalPos);
 
     QString libraryDir_;
     LibraryController* controller_ = nullptr;
-    QLineEdit* search_ = nullptr;
-    QStackedWidget* stack_ = nullptr;
+    LibraryBrowser* browser_ = nullptr;
+    AlbumActions* albumActions_ = nullptr;
+    ClassifyService* classifier_ = nullptr;
+
+    QStackedWidget* pages_ = nullptr;
+    FirstRunPage* firstRun_ = nullptr;
+    AddFoldersPage* addFolders_ = nullptr;
+    QWidget* mainPage_ = nullptr;
+    SearchField* search_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    LibrarySidebar* sidebar_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    FilterBar* filters_ = nullptr;
+    ResultsHeader* header_ = nullptr;
+    QStackedWidget* resultStack_ = nullptr;
     QLabel* placeholder_ = nullptr;
     ResultsModel* results_ = nullptr;
     ResultsView* view_ = nullptr;
+    ClassifyPanel* classify_ = nullptr;
+    PhotoDetailPane* detail_ = nullptr;
     IndexProgressBar* progress_ = nullptr;
+
     QAction* addFolderAction_ = nullptr;
-    QAction* chooseModelAction_ = nullptr;
     QAction* pauseAction_ = nullptr;
     QAction* cancelAction_ = nullptr;
-    QTimer typingTimer_;
-    QPointer<QMessageBox> modelBox_;
     QPointer<QMessageBox> errorBox_;
+
+    // What the grid shows: the last search's options (text or similar), or
+    // an album / folder / tag / duplicates collection from the sidebar.
+    SearchOptions options_;
+    QString similarPath_;       // set when the grid shows "similar to"
+    bool showingCollection_ = false;
+    bool collectionPending_ = false;
+    bool libraryOpen_ = false;
+    // The detail pane is loading the current photo's facts / large image.
+    bool detailInfoPending_ = false;
+    bool detailImagePending_ = false;
     bool closing_ = false;
     bool shownOnce_ = false;
 };

@@ -1,12 +1,67 @@
-// photosearch: the desktop app. `--library DIR` (or $PHOTOSEARCH_LIBRARY)
-// picks the library; otherwise the per-user default is used.
+// photosearch: the desktop app. `--library DIR` (or $PHOTOSEARCH_LIBRARY,
+// or the folder chosen in Settings) picks the library; otherwise the
+// per-user default is used.
+//
+// `--screenshot FILE [--query Q] [--similar IMAGE] [--select N]
+// [--classify IMAGE,... --labels L,...] [--size WxH]` starts the window,
+// does what the options say, waits until it has settled, writes a PNG of
+// it and exits (used under Xvfb for the README's pictures).
 
+#include "AppSettings.h"
+#include "ClassifyPanel.h"
 #include "LibraryLocation.h"
 #include "MainWindow.h"
+#include "ResultsModel.h"
+#include "ResultsView.h"
+#include "ScreenshotRunner.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QTimer>
+
+namespace {
+
+struct ScreenshotPlan {
+    QString file;
+    QString query;
+    QString similar;
+    int select = -1;
+    QStringList classifyImages;
+    QString labels;
+    QSize size;
+};
+
+// Does what the plan asks once the library is open, then waits for the
+// window to settle and captures it.
+void startScreenshot(photosearch::MainWindow* window, const ScreenshotPlan& plan)
+{
+    using namespace photosearch;
+    if (plan.size.isValid())
+        window->resize(plan.size);
+    QTimer::singleShot(0, window, [window, plan] {
+        if (!plan.classifyImages.isEmpty()) {
+            window->showClassify();
+            window->classifyPanel()->setLabelsText(plan.labels);
+            window->classifyPanel()->addImages(plan.classifyImages);
+        } else if (!plan.similar.isEmpty()) {
+            window->showSimilar(plan.similar);
+        } else if (!plan.query.isEmpty()) {
+            window->searchFor(plan.query);
+        }
+        if (plan.select >= 0) {
+            // Select once the results are there, so the detail pane fills.
+            QObject::connect(window->results(), &QAbstractItemModel::modelReset, window, [window, plan] {
+                if (window->results()->rowCount() > plan.select)
+                    window->resultsView()->setCurrentIndex(window->results()->index(plan.select));
+            });
+        }
+    });
+    auto* runner = new ScreenshotRunner(window, plan.file, [window] { return window->isSettled(); }, window);
+    runner->start();
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -14,27 +69,56 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("photosearch"));
     QApplication::setApplicationDisplayName(QStringLiteral("PhotoSearch"));
     QApplication::setApplicationVersion(QStringLiteral(PHOTOSEARCH_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("photosearch"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Search your photos by describing them."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption libraryOption(QStringLiteral("library"), QStringLiteral("Library folder."),
-                                           QStringLiteral("DIR"));
-    parser.addOption(libraryOption);
+    const QCommandLineOption library(QStringLiteral("library"), QStringLiteral("Library folder."), QStringLiteral("DIR"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Write a PNG of the settled window to FILE and exit."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption query(QStringLiteral("query"), QStringLiteral("With --screenshot: search for Q first."),
+                                   QStringLiteral("Q"));
+    const QCommandLineOption similar(QStringLiteral("similar"),
+                                     QStringLiteral("With --screenshot: show photos like IMAGE."), QStringLiteral("IMAGE"));
+    const QCommandLineOption select(QStringLiteral("select"),
+                                    QStringLiteral("With --screenshot: select result N (0 = first)."), QStringLiteral("N"));
+    const QCommandLineOption classify(QStringLiteral("classify"),
+                                      QStringLiteral("With --screenshot: classify these images (comma-separated)."),
+                                      QStringLiteral("IMAGES"));
+    const QCommandLineOption labels(QStringLiteral("labels"), QStringLiteral("With --classify: the labels."),
+                                    QStringLiteral("LABELS"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("With --screenshot: window size WxH."),
+                                  QStringLiteral("WxH"));
+    parser.addOptions({library, screenshot, query, similar, select, classify, labels, size});
     parser.process(app);
 
-    const QString library = photosearch::LibraryLocation::resolve(parser.value(libraryOption));
+    const QString libraryDir = photosearch::AppSettings::resolveLibrary(parser.value(library));
     QString error;
-    if (!photosearch::LibraryLocation::ensureWritable(library, &error)) {
+    if (!photosearch::LibraryLocation::ensureWritable(libraryDir, &error)) {
         QMessageBox::critical(nullptr, QStringLiteral("PhotoSearch"), error);
         return 1;
     }
     // Closing the window (or File ▸ Quit) during an index run cancels it and
-    // closes the window only once both library threads have stopped, so
+    // closes the window only once the library threads have stopped, so
     // exec() returns (last window closed) with nothing left running and the
     // window's destructor has nothing to wait for.
-    photosearch::MainWindow window(library);
+    photosearch::MainWindow window(libraryDir);
+    if (parser.isSet(screenshot)) {
+        ScreenshotPlan plan;
+        plan.file = parser.value(screenshot);
+        plan.query = parser.value(query);
+        plan.similar = parser.value(similar);
+        plan.select = parser.isSet(select) ? parser.value(select).toInt() : -1;
+        plan.classifyImages = parser.value(classify).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        plan.labels = parser.value(labels);
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            plan.size = QSize(wh[0].toInt(), wh[1].toInt());
+        startScreenshot(&window, plan);
+    }
     window.show();
     return app.exec();
 }

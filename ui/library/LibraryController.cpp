@@ -163,7 +163,7 @@ bool LibraryController::hasStopped() const
 
 QString LibraryController::noModelSentence()
 {
-    return tr("No CLIP model is chosen for this library yet; choose a model folder with File ▸ Choose Model.");
+    return tr("No CLIP model is chosen for this library yet; download one on the welcome page or with File ▸ Models….");
 }
 
 std::optional<Catalog::Stats> LibraryController::statistics(QString* error) const

@@ -5,6 +5,8 @@
 #include <QLabel>
 #include <QLocale>
 
+#include <limits>
+
 namespace photosearch {
 
 ResultsHeader::ResultsHeader(QWidget* parent)
@@ -57,6 +59,8 @@ QString ResultsHeader::summary(const SearchResults& r)
     const QLocale locale;
     const qint64 shown = qint64(r.hits.size());
     const QString what = r.description.toHtmlEscaped();
+    if (r.all && r.goodMatches == 0 && shown > 0 && r.cutScore > -std::numeric_limits<float>::infinity())
+        return tr("No clear matches for “%1”; the %2 closest photos").arg(what, locale.toString(shown));
     if (r.all || r.goodMatches <= 0 || r.goodMatches >= shown)
         return tr("%1 photos for “%2”").arg(locale.toString(shown), what);
     return tr("%1%2 good matches for “%3”")
@@ -67,7 +71,7 @@ void ResultsHeader::showSearch(const SearchResults& r)
 {
     QString sentence = summary(r);
     // The cut hid photos: offer them ("Show all") — the same search, uncut.
-    if (!r.all && r.indexedPhotos > qint64(r.hits.size()))
+    if ((!r.all || r.goodMatches == 0) && r.indexedPhotos > qint64(r.hits.size()) && r.hits.size() < size_t(kSearchResults))
         sentence += QStringLiteral(" · <a href=\"all\">%1</a>").arg(tr("Show more"));
     sentence_->setText(sentence);
     understood_->setText(r.understood.isEmpty() || r.understood == r.description
