@@ -100,6 +100,8 @@ QWidget* MainWindow::buildMainPage()
     // Albums filed from the Classify tab appear in the sidebar.
     connect(classify_, &ClassifyPanel::albumsFiled, this, [this] { browser_->refresh(); });
     detail_ = new PhotoDetailPane(libraryDir_, splitter_);
+    sidebar_->setMinimumWidth(180);
+    detail_->setMinimumWidth(240);
     splitter_->addWidget(sidebar_);
     splitter_->addWidget(tabs_);
     splitter_->addWidget(detail_);
@@ -151,8 +153,9 @@ void MainWindow::connectController()
     connect(progress_, &IndexProgressBar::resumeRequested, c, &LibraryController::resumeIndexing);
     connect(progress_, &IndexProgressBar::cancelRequested, c, &LibraryController::cancelIndexing);
 
-    connect(c, &LibraryController::libraryOpened, this, [this] {
+    connect(c, &LibraryController::libraryOpened, this, [this](const QString& modelDir) {
         libraryOpen_ = true;
+        classify_->setModelDir(modelDir);
         statusBar()->showMessage(tr("Library: %1").arg(QDir::toNativeSeparators(libraryDir_)), 4000);
         updatePage();
     });

@@ -82,7 +82,10 @@ void MainWindow::buildMenus()
     details->setCheckable(true);
     details->setChecked(true);
     details->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-    connect(details, &QAction::toggled, splitter_->widget(2), &QWidget::setVisible);
+    // The detail pane belongs to the Photos tab; the Classify tab uses the width.
+    auto showDetails = [this, details] { splitter_->widget(2)->setVisible(details->isChecked() && tabs_->currentIndex() == 0); };
+    connect(details, &QAction::toggled, this, showDetails);
+    connect(tabs_, &QTabWidget::currentChanged, this, showDetails);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About PhotoSearch"), this, &MainWindow::showAbout);

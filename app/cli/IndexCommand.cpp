@@ -6,6 +6,7 @@
 #include "Indexer.h"
 #include "LibraryArgs.h"
 #include "LibraryModel.h"
+#include "LibraryRoots.h"
 #include "ModelIdentity.h"
 #include "Tagger.h"
 #include "VectorCache.h"
@@ -205,7 +206,12 @@ int indexCommand(const QStringList& args)
     if (!s.cancelled)
         tagNewPhotos(libraryDir, modelId, encoder);
     {
-        const Catalog catalog(libraryDir);
+        Catalog catalog(libraryDir);
+        // The window watches the library's folders and re-indexes them after a
+        // model change: a folder indexed here is one of them.
+        for (const QString& root : options.roots)
+            if (!s.missingRoots.contains(root))
+                addLibraryRoot(catalog, root);
         const QString notice = otherModelNotice(catalog, modelId);
         if (!notice.isEmpty())
             std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(notice));

@@ -9,6 +9,7 @@
 
 #include "AppSettings.h"
 #include "ClassifyPanel.h"
+#include "LibraryController.h"
 #include "LibraryLocation.h"
 #include "MainWindow.h"
 #include "ResultsModel.h"
@@ -39,7 +40,8 @@ void startScreenshot(photosearch::MainWindow* window, const ScreenshotPlan& plan
     using namespace photosearch;
     if (plan.size.isValid())
         window->resize(plan.size);
-    QTimer::singleShot(0, window, [window, plan] {
+    // The plan runs once the library is open (its model known).
+    auto run = [window, plan] {
         if (!plan.classifyImages.isEmpty()) {
             window->showClassify();
             window->classifyPanel()->setLabelsText(plan.labels);
@@ -56,7 +58,11 @@ void startScreenshot(photosearch::MainWindow* window, const ScreenshotPlan& plan
                     window->resultsView()->setCurrentIndex(window->results()->index(plan.select));
             });
         }
-    });
+    };
+    if (window->controller()->isReady())
+        QTimer::singleShot(0, window, run);
+    else
+        QObject::connect(window->controller(), &LibraryController::libraryOpened, window, run, Qt::SingleShotConnection);
     auto* runner = new ScreenshotRunner(window, plan.file, [window] { return window->isSettled(); }, window);
     runner->start();
 }

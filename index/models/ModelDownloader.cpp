@@ -60,6 +60,10 @@ struct ModelDownloader::Run {
     QElapsedTimer clock;
     qint64 lastEmitMs = -1000, rateMs = 0, rateBytes = 0;
     double rate = 0;
+    // A throttled update is sent later, so that a transfer that stalls right
+    // after it does not leave a window showing an old count.
+    QTimer* trailing = nullptr;
+    qint64 latestFileBytes = 0;
 
     QString stagedPath(const QString& file) const { return staging + QLatin1Char('/') + file; }
     QUrl urlOf(const QString& file) const { return resolveUrl(ModelDownloader::endpoint(), repo, revision, file); }
@@ -175,8 +179,19 @@ void ModelDownloader::Run::report(qint64 fileBytes, bool force)
         rateMs = now;
         rateBytes = done;
     }
-    if (!force && now - lastEmitMs < 100)
-        return; // a window needs no more than ten updates a second
+    latestFileBytes = fileBytes;
+    if (!force && now - lastEmitMs < 100) { // a window needs no more than ten updates a second
+        if (!trailing) {
+            trailing = new QTimer(owner);
+            trailing->setSingleShot(true);
+            QObject::connect(trailing, &QTimer::timeout, owner, [this] { report(latestFileBytes, true); });
+        }
+        if (!trailing->isActive())
+            trailing->start(int(100 - (now - lastEmitMs)));
+        return;
+    }
+    if (trailing)
+        trailing->stop();
     lastEmitMs = now;
     DownloadProgress p;
     p.file = files.value(index);

@@ -49,7 +49,7 @@ ClassifyPanel::ClassifyPanel(ClassifyService* service, QWidget* parent)
     labelsEdit_->setPlaceholderText(tr("Labels, separated by commas: cat, dog, receipt"));
     labelsEdit_->setClearButtonEnabled(true);
     noModel_ = new QLabel(tr("No CLIP model is chosen, so images cannot be classified; choose one with "
-                             "File ▸ Choose Model."),
+                             "File ▸ Models…."),
                           this);
     noModel_->setObjectName(QStringLiteral("classifyNoModel"));
     noModel_->setWordWrap(true);
@@ -165,6 +165,10 @@ void ClassifyPanel::sizeColumns()
     header->resizeSection(ClassifyTableModel::ThumbnailColumn, ClassifyTableModel::kThumbnailSize + 12);
     header->setSectionResizeMode(ClassifyTableModel::FileColumn, QHeaderView::Stretch);
     header->setStretchLastSection(false);
+    // Label columns as wide as their name or "100.0 %", so that the file
+    // names keep the spare width.
+    for (int column = ClassifyTableModel::FileColumn + 1; column < model_->columnCount(); ++column)
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
 }
 
 void ClassifyPanel::setModelDir(const QString& modelDir)

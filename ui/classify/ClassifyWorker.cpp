@@ -95,7 +95,7 @@ void ClassifyWorker::classify(int requestId, const QStringList& paths, const QSt
         encoder_.reset();
         ensemble_.reset();
         Q_EMIT failed(requestId,
-                      tr("The CLIP model could not be loaded; choose another one with File ▸ Choose Model."),
+                      tr("The CLIP model could not be loaded; choose another one with File ▸ Models…."),
                       QString::fromUtf8(e.what()));
     } catch (const std::invalid_argument& e) {
         Q_EMIT failed(requestId, tr("Type at least one label to classify the images, e.g. cat, dog."),

@@ -81,7 +81,7 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, bool recor
                       QString::fromUtf8(e.what()));
     } catch (const clip::ModelError& e) {
         Q_EMIT failed(tr("%1 was not indexed: the CLIP model could not be loaded; choose another one with "
-                         "File ▸ Choose Model.")
+                         "File ▸ Models….")
                           .arg(where),
                       QString::fromUtf8(e.what()));
     } catch (const CatalogError& e) {

@@ -7,7 +7,7 @@
 // once: the GUI thread never waits on disk or on the model. Results come back
 // as signals.
 //
-// The model is the catalog's "model.dir" setting (what File ▸ Choose Model
+// The model is the catalog's "model.dir" setting (what File ▸ Models…
 // or the last index run stored), else $PHOTOSEARCH_MODEL: the CLI's rule,
 // resolveLibraryModelDir. Choosing another model while photos are indexed
 // with the current one re-indexes every library folder with the new model in

@@ -2,6 +2,7 @@
 
 #include "FolderWatcher.h"
 #include "LibraryModel.h"
+#include "LibraryFolders.h"
 #include "LibraryRoots.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
@@ -34,8 +35,8 @@ void LibraryWorker::open()
     if (openHookForTesting())
         openHookForTesting()();
     try {
-        const Catalog catalog(libraryDir_); // may upgrade an older catalog: seconds
-        const QStringList roots = libraryRoots(catalog);
+        Catalog catalog(libraryDir_); // may upgrade an older catalog: seconds
+        const QStringList roots = rootsOrInferred(catalog);
         watcher_->setRoots(roots);
         Q_EMIT opened(resolveLibraryModelDir(&catalog), roots);
     } catch (const CatalogError& e) {
@@ -45,6 +46,25 @@ void LibraryWorker::open()
                               .arg(QDir::toNativeSeparators(libraryDir_)),
                           QString::fromUtf8(e.what()), resolveLibraryModelDir(nullptr));
     }
+}
+
+// Libraries indexed before folders were recorded have photos but no roots:
+// their top-most photo folders become the roots, so they are watched and the
+// window does not ask for a first folder again.
+QStringList LibraryWorker::rootsOrInferred(Catalog& catalog)
+{
+    QStringList roots = libraryRoots(catalog);
+    if (!roots.isEmpty())
+        return roots;
+    for (const FolderEntry& folder : libraryFolders(catalog.photos())) {
+        try {
+            addLibraryRoot(catalog, folder.path);
+        } catch (const CatalogError& e) { // read-only: watched this time, not remembered
+            qWarning("%s", e.what());
+        }
+        roots << folder.path;
+    }
+    return roots;
 }
 
 void LibraryWorker::storeModel(Catalog& catalog, const QString& dir, const QString& modelId)

@@ -59,6 +59,7 @@ Q_SIGNALS:
     void rootChanged(const QString& root);
 
 private:
+    QStringList rootsOrInferred(Catalog& catalog);
     void storeModel(Catalog& catalog, const QString& dir, const QString& modelId);
 
     QString libraryDir_;

@@ -106,7 +106,7 @@ void SearchWorker::search(const SearchJob& job)
         encoder_.reset();
         engine_.reset();
         Q_EMIT failed(job.id,
-                      tr("The CLIP model could not be loaded; choose another one with File ▸ Choose Model."),
+                      tr("The CLIP model could not be loaded; choose another one with File ▸ Models…."),
                       QString::fromUtf8(e.what()));
     } catch (const ImageError& e) {
         // An image term or "similar to" a file that cannot be decoded.

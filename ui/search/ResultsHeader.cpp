@@ -27,6 +27,10 @@ ResultsHeader::ResultsHeader(QWidget* parent)
     understood_->setObjectName(QStringLiteral("understoodQuery"));
     understood_->setForegroundRole(QPalette::PlaceholderText);
     understood_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long query must not widen the window's middle: the sidebar would be
+    // squeezed. The whole text stays in the tooltip.
+    understood_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    understood_->setMinimumWidth(0);
     sort_ = new QComboBox(this);
     sort_->setObjectName(QStringLiteral("sortOrder"));
     sort_->setAccessibleName(tr("Sort results"));
@@ -59,12 +63,13 @@ QString ResultsHeader::summary(const SearchResults& r)
     const QLocale locale;
     const qint64 shown = qint64(r.hits.size());
     const QString what = r.description.toHtmlEscaped();
-    if (r.all && r.goodMatches == 0 && shown > 0 && r.cutScore > -std::numeric_limits<float>::infinity())
+    const bool cut = r.cutScore > -std::numeric_limits<float>::infinity();
+    if (r.all && r.goodMatches == 0 && shown > 0 && cut)
         return tr("No clear matches for “%1”; the %2 closest photos").arg(what, locale.toString(shown));
-    if (r.all || r.goodMatches <= 0 || r.goodMatches >= shown)
-        return tr("%1 photos for “%2”").arg(locale.toString(shown), what);
-    return tr("%1%2 good matches for “%3”")
-        .arg(locale.toString(qint64(r.goodMatches)), r.moreGood ? QStringLiteral("+") : QString(), what);
+    if (!r.all && cut && r.goodMatches > 0)
+        return tr("%1%2 good matches for “%3”")
+            .arg(locale.toString(qint64(r.goodMatches)), r.moreGood ? QStringLiteral("+") : QString(), what);
+    return tr("%1 photos for “%2”").arg(locale.toString(shown), what);
 }
 
 void ResultsHeader::showSearch(const SearchResults& r)
@@ -74,9 +79,13 @@ void ResultsHeader::showSearch(const SearchResults& r)
     if ((!r.all || r.goodMatches == 0) && r.indexedPhotos > qint64(r.hits.size()) && r.hits.size() < size_t(kSearchResults))
         sentence += QStringLiteral(" · <a href=\"all\">%1</a>").arg(tr("Show more"));
     sentence_->setText(sentence);
-    understood_->setText(r.understood.isEmpty() || r.understood == r.description
+    QString understood = r.understood;
+    if (understood.size() > 1 && understood.startsWith(QLatin1Char('"')) && understood.endsWith(QLatin1Char('"')))
+        understood = understood.mid(1, understood.size() - 2);
+    understood_->setText(understood.isEmpty() || understood == r.description
                              ? QString()
                              : tr("searched for %1").arg(r.understood));
+    understood_->setToolTip(understood_->text());
     sort_->setVisible(true);
     setSortOrder(r.sort);
 }

@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QMenu>
@@ -142,8 +143,15 @@ void LibrarySidebar::addFolders(const SidebarContents& c)
 {
     QStandardItem* section = addSection(tr("Folders"), tr("Folders, %n", nullptr, int(c.folders.size())));
     const QIcon icon = style()->standardIcon(QStyle::SP_DirIcon);
+    // A folder's own name is what tells it apart; the path only when two
+    // folders share a name (the full path is the tooltip either way).
+    QHash<QString, int> names;
+    for (const FolderEntry& f : c.folders)
+        ++names[QFileInfo(f.path).fileName()];
     for (const FolderEntry& f : c.folders) {
-        QStandardItem* item = entry(folderLabel(f.path), Kind::Folder, f.path, QString::number(f.photos),
+        const QString name = QFileInfo(f.path).fileName();
+        const QString label = name.isEmpty() || names.value(name) > 1 ? folderLabel(f.path) : name;
+        QStandardItem* item = entry(label, Kind::Folder, f.path, QString::number(f.photos),
                                     tr("Folder %1, %2").arg(QDir::toNativeSeparators(f.path), photosText(f.photos)));
         item->setIcon(icon);
         section->appendRow(item);
