@@ -67,6 +67,7 @@ public:
     SearchField* searchField() const { return search_; }
     ClassifyPanel* classifyPanel() const { return classify_; }
     PhotoDetailPane* detailPane() const { return detail_; }
+    FirstRunPage* firstRunPage() const { return firstRun_; }
     // True from the first close request until the window has really closed
     // (closing during an index run waits for the run to stop).
     bool isClosing() const { return closing_; }

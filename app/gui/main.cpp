@@ -3,12 +3,14 @@
 // per-user default is used.
 //
 // `--screenshot FILE [--query Q] [--similar IMAGE] [--select N]
-// [--classify IMAGE,... --labels L,...] [--size WxH]` starts the window,
+// [--classify IMAGE,... --labels L,...] [--download REPO] [--delay MS]
+// [--size WxH]` starts the window,
 // does what the options say, waits until it has settled, writes a PNG of
 // it and exits (used under Xvfb for the README's pictures).
 
 #include "AppSettings.h"
 #include "ClassifyPanel.h"
+#include "FirstRunPage.h"
 #include "LibraryController.h"
 #include "LibraryLocation.h"
 #include "MainWindow.h"
@@ -18,6 +20,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -28,6 +31,8 @@ struct ScreenshotPlan {
     QString query;
     QString similar;
     int select = -1;
+    QString download;      // a repo to start downloading on the first-run page
+    int delayMs = 0;       // capture no earlier than this
     QStringList classifyImages;
     QString labels;
     QSize size;
@@ -42,7 +47,9 @@ void startScreenshot(photosearch::MainWindow* window, const ScreenshotPlan& plan
         window->resize(plan.size);
     // The plan runs once the library is open (its model known).
     auto run = [window, plan] {
-        if (!plan.classifyImages.isEmpty()) {
+        if (!plan.download.isEmpty()) {
+            window->firstRunPage()->downloadModel(plan.download);
+        } else if (!plan.classifyImages.isEmpty()) {
             window->showClassify();
             window->classifyPanel()->setLabelsText(plan.labels);
             window->classifyPanel()->addImages(plan.classifyImages);
@@ -63,7 +70,11 @@ void startScreenshot(photosearch::MainWindow* window, const ScreenshotPlan& plan
         QTimer::singleShot(0, window, run);
     else
         QObject::connect(window->controller(), &LibraryController::libraryOpened, window, run, Qt::SingleShotConnection);
-    auto* runner = new ScreenshotRunner(window, plan.file, [window] { return window->isSettled(); }, window);
+    QElapsedTimer started;
+    started.start();
+    auto* runner = new ScreenshotRunner(
+        window, plan.file, [window, started, delay = plan.delayMs] { return started.elapsed() >= delay && window->isSettled(); },
+        window);
     runner->start();
 }
 
@@ -98,7 +109,13 @@ int main(int argc, char** argv)
                                     QStringLiteral("LABELS"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("With --screenshot: window size WxH."),
                                   QStringLiteral("WxH"));
-    parser.addOptions({library, screenshot, query, similar, select, classify, labels, size});
+    const QCommandLineOption download(QStringLiteral("download"),
+                                      QStringLiteral("With --screenshot: start downloading REPO on the first-run page."),
+                                      QStringLiteral("REPO"));
+    const QCommandLineOption delay(QStringLiteral("delay"),
+                                   QStringLiteral("With --screenshot: capture no earlier than MS milliseconds."),
+                                   QStringLiteral("MS"));
+    parser.addOptions({library, screenshot, query, similar, select, classify, labels, size, download, delay});
     parser.process(app);
 
     const QString libraryDir = photosearch::AppSettings::resolveLibrary(parser.value(library));
@@ -118,6 +135,8 @@ int main(int argc, char** argv)
         plan.query = parser.value(query);
         plan.similar = parser.value(similar);
         plan.select = parser.isSet(select) ? parser.value(select).toInt() : -1;
+        plan.download = parser.value(download);
+        plan.delayMs = parser.value(delay).toInt();
         plan.classifyImages = parser.value(classify).split(QLatin1Char(','), Qt::SkipEmptyParts);
         plan.labels = parser.value(labels);
         const QStringList wh = parser.value(size).split(QLatin1Char('x'));

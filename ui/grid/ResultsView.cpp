@@ -48,7 +48,8 @@ ResultsView::ResultsView(QWidget* parent)
     setUniformItemSizes(true);
     setIconSize(QSize(s, s));
     const QSize cell(s + 16, s + fontMetrics().height() + 12);
-    setGridSize(cell + QSize(8, 8));
+    baseGrid_ = cell + QSize(8, 8);
+    setGridSize(baseGrid_);
     setItemDelegate(new ThumbnailDelegate(cell, QSize(s, s), this));
     setResizeMode(QListView::Adjust);
     setMovement(QListView::Static);
@@ -152,6 +153,13 @@ void ResultsView::scrollContentsBy(int dx, int dy)
 
 void ResultsView::resizeEvent(QResizeEvent* event)
 {
+    // The width left over after whole columns is shared between them, so the
+    // grid fills the view instead of leaving a strip on the right.
+    const int width = viewport()->width() - 1;
+    const int columns = qMax(1, width / baseGrid_.width());
+    const QSize grid(qMax(baseGrid_.width(), width / columns), baseGrid_.height());
+    if (grid != gridSize())
+        setGridSize(grid);
     QListView::resizeEvent(event);
     requestTimer_.start();
 }

@@ -39,6 +39,7 @@ private:
 
     ResultsModel* results_ = nullptr;
     QTimer requestTimer_; // coalesces scroll/resize bursts into one request
+    QSize baseGrid_;      // the smallest grid cell; resizeEvent widens it
 };
 
 } // namespace photosearch
