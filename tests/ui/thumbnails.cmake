@@ -7,12 +7,3 @@ add_test(NAME test_thumbnails COMMAND test_thumbnails)
 set_tests_properties(test_thumbnails PROPERTIES LABELS ui TIMEOUT 120
   ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 
-# The other window suites make ThumbnailLoaders too: keep them out of the
-# real ~/.cache/thumbnails (test photos there would outlive the run). Applies
-# to the suites defined before this file; later ones should set it themselves.
-get_property(photosearch_ui_tests DIRECTORY PROPERTY TESTS)
-foreach(suite ${photosearch_ui_tests})
-  if(NOT suite STREQUAL "test_thumbnails")
-    set_property(TEST ${suite} APPEND PROPERTY ENVIRONMENT "PHOTOSEARCH_NO_THUMBNAIL_CACHE=1")
-  endif()
-endforeach()
