@@ -48,6 +48,7 @@ bool writeAtomically(const QString& path, const QImage& image)
     if (!temp.open() || !temp.setPermissions(kPrivateFile))
         return false;
     QImageWriter writer(&temp, "png");
+    writer.setCompression(1);
     if (!writer.write(image) || !temp.flush())
         return false;
     temp.close();
