@@ -3,6 +3,7 @@
 #include "ThumbnailLoader.h"
 
 #include <QApplication>
+#include <QGuiApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
@@ -11,11 +12,22 @@
 #include <QUrl>
 
 namespace photosearch {
+namespace {
+
+// Thumbnails are decoded for the screen's pixels, not its logical ones.
+qreal screenRatio()
+{
+    auto* app = qobject_cast<QGuiApplication*>(QCoreApplication::instance());
+    return app ? app->devicePixelRatio() : 1.0;
+}
+
+} // namespace
 
 ResultsModel::ResultsModel(QObject* parent)
     : QAbstractListModel(parent)
-    , loader_(new ThumbnailLoader(QSize(kThumbnailSize, kThumbnailSize), this))
+    , loader_(new ThumbnailLoader(QSize(kThumbnailSize, kThumbnailSize) * screenRatio(), this))
 {
+    loader_->setDevicePixelRatio(screenRatio());
     connect(loader_, &ThumbnailLoader::thumbnailReady, this, &ResultsModel::thumbnailReady);
     if (qobject_cast<QApplication*>(QCoreApplication::instance()))
         brokenIcon_ = QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);

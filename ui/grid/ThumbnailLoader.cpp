@@ -137,6 +137,7 @@ void ThumbnailLoader::deliver(const QString& path, const QImage& image,
         failed_.insert(path);
     } else {
         auto* pixmap = new QPixmap(QPixmap::fromImage(image));
+        pixmap->setDevicePixelRatio(devicePixelRatio_); // drawn at size() / ratio: sharp on high-DPI screens
         cache_.insert(path, pixmap, qMax<qint64>(1, qint64(pixmap->width()) * pixmap->height() * 4));
     }
     Q_EMIT thumbnailReady(path);

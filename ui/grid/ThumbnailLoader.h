@@ -40,6 +40,9 @@ public:
     ~ThumbnailLoader() override; // drops what is queued, waits for what runs
 
     QSize size() const { return size_; }
+    // Thumbnails are decoded at size() pixels and drawn at size() / ratio
+    // logical pixels (1 by default).
+    void setDevicePixelRatio(qreal ratio) { devicePixelRatio_ = ratio; }
     // Null when not loaded (yet).
     QPixmap thumbnail(const QString& path) const;
     // True when the file could not be decoded.
@@ -73,6 +76,7 @@ private:
     void deliver(const QString& path, const QImage& image, const std::shared_ptr<std::atomic_bool>& cancelled);
 
     QSize size_;
+    qreal devicePixelRatio_ = 1;
     FreedesktopThumbnails disk_;
     bool diskCacheEnabled_;
     QThreadPool pool_;
