@@ -1,3 +1,7 @@
+// The window icon (see AppIcon.h), drawn with QPainter from the SVG's
+// shapes at 16 to 256 px so that every size is crisp, not scaled.
+// Thread rule: GUI thread only (QPixmap needs the GUI application).
+
 #include "AppIcon.h"
 
 #include <QLinearGradient>

@@ -25,6 +25,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -52,6 +53,8 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     firstRun_ = new FirstRunPage(pages_);
     addFolders_ = new AddFoldersPage(pages_);
     mainPage_ = buildMainPage();
+    statusPage_ = buildStatusPage();
+    pages_->addWidget(statusPage_);
     pages_->addWidget(firstRun_);
     pages_->addWidget(addFolders_);
     pages_->addWidget(mainPage_);
@@ -110,6 +113,27 @@ QWidget* MainWindow::buildMainPage()
     splitter_->setStretchFactor(2, 0);
     splitter_->setSizes({230, 730, 320});
     layout->addWidget(splitter_, 1);
+    return page;
+}
+
+QWidget* MainWindow::buildStatusPage()
+{
+    auto* page = new QWidget(this);
+    page->setObjectName(QStringLiteral("libraryStatusPage"));
+    statusText_ = new QLabel(tr("Opening your library…"), page);
+    statusText_->setObjectName(QStringLiteral("libraryStatus"));
+    statusText_->setWordWrap(true);
+    statusText_->setAlignment(Qt::AlignCenter);
+    statusText_->setMaximumWidth(560);
+    auto* settings = new QPushButton(tr("Choose Another Library…"), page);
+    settings->setObjectName(QStringLiteral("chooseAnotherLibrary"));
+    settings->setVisible(false);
+    connect(settings, &QPushButton::clicked, this, &MainWindow::showSettings);
+    auto* layout = new QVBoxLayout(page);
+    layout->addStretch(1);
+    layout->addWidget(statusText_, 0, Qt::AlignHCenter);
+    layout->addWidget(settings, 0, Qt::AlignHCenter);
+    layout->addStretch(2);
     return page;
 }
 
@@ -221,14 +245,21 @@ void MainWindow::connectController()
     });
 }
 
-// Which page: a model is needed first, then a folder, then the library.
+// Which page: the library must open, then a model is needed, then a folder,
+// then the library is shown.
 void MainWindow::updatePage()
 {
     QWidget* page = mainPage_;
-    if (libraryOpen_ && controller_->modelDir().isEmpty())
+    const bool failed = !controller_->startupError().isEmpty();
+    if (!libraryOpen_ || failed) {
+        page = statusPage_;
+        statusText_->setText(failed ? controller_->startupError() : tr("Opening your library…"));
+        statusPage_->findChild<QPushButton*>(QStringLiteral("chooseAnotherLibrary"))->setVisible(failed);
+    } else if (controller_->modelDir().isEmpty()) {
         page = firstRun_;
-    else if (libraryOpen_ && controller_->roots().isEmpty() && !controller_->isIndexing())
+    } else if (controller_->roots().isEmpty() && !controller_->isIndexing()) {
         page = addFolders_;
+    }
     if (pages_->currentWidget() != page) {
         pages_->setCurrentWidget(page);
         if (page == mainPage_)
@@ -306,6 +337,7 @@ void MainWindow::applySettings(const AppSettings& settings)
                                           : settings.device == AppSettings::Device::Gpu ? clip::DevicePreference::Cuda
                                                                                          : clip::DevicePreference::Auto;
     controller_->setComputeSettings(device, settings.threads);
+    classifier_->setEncoders(controller_->encoders()); // the same loaded model as search
     controller_->setWatching(settings.watchFolders);
     results_->thumbnails()->setDiskCacheEnabled(settings.shareThumbnails);
 }

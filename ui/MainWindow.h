@@ -54,10 +54,6 @@ struct CollectionRequest;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    // When nothing clears a query's relevance cut, this many of the closest
-    // photos are shown, said to be no clear match: an empty grid helps no one.
-    static constexpr int kNearestWithoutMatches = 24;
-
     explicit MainWindow(const QString& libraryDir, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -99,6 +95,7 @@ protected:
 private:
     // MainWindow.cpp
     QWidget* buildMainPage();
+    QWidget* buildStatusPage();
     QWidget* buildResultsTab();
     void connectController();
     void updatePage();
@@ -141,6 +138,8 @@ private:
     FirstRunPage* firstRun_ = nullptr;
     AddFoldersPage* addFolders_ = nullptr;
     QWidget* mainPage_ = nullptr;
+    QWidget* statusPage_ = nullptr; // opening the library, or why it could not be opened
+    QLabel* statusText_ = nullptr;
     SearchField* search_ = nullptr;
     QSplitter* splitter_ = nullptr;
     LibrarySidebar* sidebar_ = nullptr;
@@ -166,6 +165,7 @@ private:
     QString similarPath_;       // set when the grid shows "similar to"
     bool showingCollection_ = false;
     bool collectionPending_ = false;
+    bool statisticsPending_ = false;
     bool libraryOpen_ = false;
     // The detail pane is loading the current photo's facts / large image.
     bool detailInfoPending_ = false;

@@ -131,12 +131,17 @@ void MainWindow::showSettings()
 
 void MainWindow::showStatistics()
 {
-    // The catalog is read on the library thread; the dialog opens with the answer.
+    // The catalog is read on the library thread; the dialog opens with the
+    // answer (once, however often the menu was chosen meanwhile).
+    if (statisticsPending_)
+        return;
+    statisticsPending_ = true;
     auto once = std::make_shared<QMetaObject::Connection>();
     auto failed = std::make_shared<QMetaObject::Connection>();
     *once = connect(controller_, &LibraryController::statisticsReady, this, [this, once, failed](const Catalog::Stats& stats) {
         disconnect(*once);
         disconnect(*failed);
+        statisticsPending_ = false;
         auto* dialog = new LibraryStatsDialog(libraryDir_, stats, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
@@ -145,6 +150,7 @@ void MainWindow::showStatistics()
                       [this, once, failed](const QString& sentence, const QString& detail) {
                           disconnect(*once);
                           disconnect(*failed);
+                          statisticsPending_ = false;
                           showError(sentence, detail);
                       });
     controller_->requestStatistics();
@@ -152,7 +158,7 @@ void MainWindow::showStatistics()
 
 void MainWindow::showClassify()
 {
-    tabs_->setCurrentWidget(reinterpret_cast<QWidget*>(classify_));
+    tabs_->setCurrentIndex(1); // the Classify tab (buildMainPage)
 }
 
 void MainWindow::openPhoto(const QString& path)

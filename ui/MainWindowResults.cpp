@@ -97,6 +97,13 @@ void MainWindow::connectResults()
         collectionPending_ = false;
         showError(sentence, detail);
     });
+    // The album shown was deleted: the grid shows nothing.
+    connect(browser_, &LibraryBrowser::collectionCleared, this, [this] {
+        showingCollection_ = false;
+        results_->setHits({});
+        header_->clear();
+        showPlaceholder(idleText());
+    });
     // A library that could not be opened has said so once; the sidebar's
     // own failures to read it would only hide that sentence.
     connect(browser_, &LibraryBrowser::errorOccurred, this, [this](const QString& sentence, const QString& detail) {
@@ -130,6 +137,7 @@ void MainWindow::search(const SearchOptions& options)
     if (options.text.isEmpty() && showingCollection_)
         return; // the sidebar's collection stays until something else is asked for
     showingCollection_ = false;
+    collectionPending_ = false;
     sidebar_->clearChoice();
     tabs_->setCurrentIndex(0);
     controller_->search(options);
@@ -139,6 +147,7 @@ void MainWindow::showSimilar(const QString& path)
 {
     similarPath_ = path;
     showingCollection_ = false;
+    collectionPending_ = false;
     sidebar_->clearChoice();
     tabs_->setCurrentIndex(0);
     controller_->findSimilar(path, options_.filter);
@@ -153,15 +162,6 @@ void MainWindow::showResults(const SearchResults& r)
         header_->clear();
         showPlaceholder(idleText());
         statusBar()->clearMessage();
-        return;
-    }
-    // Nothing stands out from the library: show the closest few anyway, and
-    // the line above the grid says that they are not clear matches.
-    if (!r.all && r.goodMatches == 0 && r.error.isEmpty() && r.indexedPhotos > 0 && similarPath_.isEmpty()) {
-        SearchOptions nearest = options_;
-        nearest.all = true;
-        nearest.k = kNearestWithoutMatches;
-        controller_->search(nearest);
         return;
     }
     header_->showSearch(r);
@@ -274,18 +274,21 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
     if (event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove) {
         auto* drag = static_cast<QDropEvent*>(event);
         // Our own photos dragged inside the grid are not a search.
-        if (drag->source() != view_ && hasLocalImages(drag->mimeData())) {
+        if (drag->source() != view_ && hasLocalImages(drag->mimeData()))
             drag->acceptProposedAction();
-            return true;
-        }
+        else
+            drag->ignore(); // the grid takes no other drop: its model would misread the data
+        return true;
     } else if (event->type() == QEvent::Drop) {
         auto* drop = static_cast<QDropEvent*>(event);
         const QStringList images = drop->source() == view_ ? QStringList() : localImagePaths(drop->mimeData());
         if (!images.isEmpty()) {
             drop->acceptProposedAction();
             showSimilar(images.first());
-            return true;
+        } else {
+            drop->ignore();
         }
+        return true;
     }
     return QMainWindow::eventFilter(watched, event);
 }

@@ -1,3 +1,7 @@
+// `--screenshot FILE` (see ScreenshotRunner.h): polls `settled` every
+// kPollMs, grabs the window after kQuietPolls quiet polls (or kLimitMs) and
+// quits with 0 or 1. Thread rule: GUI thread only (QWidget::grab).
+
 #include "ScreenshotRunner.h"
 
 #include <QCoreApplication>

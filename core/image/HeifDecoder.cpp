@@ -1,3 +1,8 @@
+// HEIF/HEIC and AVIF through libheif (see HeifDecoder.h): container parse,
+// size check before decoding, RGB888 copy-out, and the EXIF item.
+// Thread rule: any thread; each call allocates its own heif_context, so
+// calls share no libheif state.
+
 #include "HeifDecoder.h"
 
 #include "ImageError.h"

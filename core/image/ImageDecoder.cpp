@@ -1,3 +1,8 @@
+// The shared image decoder (see ImageDecoder.h): format sniffing, size and
+// pixel caps before any pixels, JPEG DCT-reduced reads, HEIF via libheif.
+// Thread rule: any thread. The one process-wide change, Qt's image
+// allocation limit, is made once under a function-local static.
+
 #include "ImageDecoder.h"
 
 #include "HeifDecoder.h"

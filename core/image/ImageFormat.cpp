@@ -1,3 +1,6 @@
+// Image formats by magic bytes and their catalog names (see ImageFormat.h).
+// Thread rule: pure functions on bytes and strings; any thread.
+
 #include "ImageFormat.h"
 
 #include <cstring>

@@ -1,3 +1,8 @@
+// The library's roots in the catalog's "library.roots" setting (see
+// LibraryRoots.h). Thread rule: the Catalog's (one per thread); each change
+// is read-modify-write in one transaction because the window's library and
+// index threads both change the list through their own connections.
+
 #include "LibraryRoots.h"
 
 #include "Catalog.h"
@@ -37,21 +42,28 @@ QStringList libraryRoots(const Catalog& catalog)
     return roots;
 }
 
+// Read, change and write in one write transaction: the window adds roots on
+// its library thread and removes them on its index thread, each with its own
+// connection, and neither may lose the other's change.
 void addLibraryRoot(Catalog& catalog, const QString& root)
 {
+    Catalog::Transaction transaction(catalog);
     QStringList roots = libraryRoots(catalog);
     const QString path = clean(root);
     if (roots.contains(path))
         return;
     roots << path;
     storeRoots(catalog, roots);
+    transaction.commit();
 }
 
 void removeLibraryRoot(Catalog& catalog, const QString& root)
 {
+    Catalog::Transaction transaction(catalog);
     QStringList roots = libraryRoots(catalog);
     if (roots.removeAll(clean(root)) > 0)
         storeRoots(catalog, roots);
+    transaction.commit();
 }
 
 qint64 removePhotosUnder(Catalog& catalog, const QString& root)

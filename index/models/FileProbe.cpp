@@ -1,4 +1,6 @@
-// HEAD per file (FileProbe.h).
+// HEAD per file (FileProbe.h). Redirects are followed by hand (the request
+// says ManualRedirectPolicy) so that each hop's headers can be read; each hop
+// is checked with isAllowedRedirect before it is requested.
 
 #include "FileProbe.h"
 
@@ -49,14 +51,17 @@ void FileProbe::onFinished()
         if (remote.linked) // the Hub's LFS redirect already says it all
             return Q_EMIT known(remote);
         const QUrl next = redirectTarget(*reply);
+        if (next.isValid() && !isAllowedRedirect(reply->url(), next))
+            return Q_EMIT failed(refusedRedirectSentence(file_),
+                                 QStringLiteral("%1: refused redirect to %2").arg(detail, next.toString()));
         if (!next.isValid() || ++redirects_ > 10)
-            return Q_EMIT failed(tooManyRedirectsSentence(file_, firstUrl_), detail);
+            return Q_EMIT failed(tooManyRedirectsSentence(file_), detail);
         return request(next);
     }
     if (status >= 400)
-        return Q_EMIT failed(httpFailureSentence(file_, firstUrl_, *reply), detail);
+        return Q_EMIT failed(httpFailureSentence(file_, *reply), detail);
     if (reply->error() != QNetworkReply::NoError || status == 0)
-        return Q_EMIT failed(networkFailureSentence(file_, firstUrl_, *reply), detail);
+        return Q_EMIT failed(networkFailureSentence(file_), detail);
     Q_EMIT known(remoteFileFrom(*reply));
 }
 

@@ -1,4 +1,7 @@
 // One file's download with resume and incremental SHA-256 (FileTransfer.h).
+// Runs on the downloader's thread (often the GUI thread): the part file is
+// written through QFile's buffer and flushed only when the reply ends, fails
+// or is stopped; redirect hops are checked with isAllowedRedirect.
 
 #include "FileTransfer.h"
 
@@ -80,7 +83,7 @@ void FileTransfer::stop()
         reply_->disconnect(this);
         reply_->abort();
     }
-    part_.close();
+    closePart();
 }
 
 void FileTransfer::onPartHashed(qint64 bytes)
@@ -112,7 +115,7 @@ void FileTransfer::onHeaders()
     if (status == 206 && rangeStart(reply_->rawHeader("Content-Range")) != onDisk_) {
         reply_->disconnect(this);
         reply_->abort();
-        return fail(networkFailureSentence(spec_.file, spec_.url, *reply_),
+        return fail(networkFailureSentence(spec_.file),
                     QStringLiteral("GET %1: Content-Range %2 does not continue byte %3")
                         .arg(reply_->url().toString(), QString::fromLatin1(reply_->rawHeader("Content-Range")))
                         .arg(onDisk_));
@@ -149,7 +152,10 @@ void FileTransfer::onData()
         return;
     }
     const QByteArray data = reply_->readAll();
-    if (part_.write(data) != data.size() || !part_.flush()) {
+    // No flush per chunk: QFile buffers, and a flush here would be a write
+    // syscall per network chunk on this (possibly GUI) thread. closePart()
+    // flushes at the end, on failure and on stop, so a resume sees every byte.
+    if (part_.write(data) != data.size()) {
         const QString detail = part_.errorString();
         reply_->disconnect(this);
         reply_->abort();
@@ -170,22 +176,26 @@ void FileTransfer::onFinished()
         onData();
         reply_ = nullptr;
     }
-    part_.close();
+    if (!closePart())
+        return fail(fileWriteSentence(spec_.file, spec_.partPath), part_.errorString());
     const int status = httpStatus(*reply);
     const QString detail =
         QStringLiteral("GET %1: %2 (%3)").arg(reply->url().toString(), statusText(*reply), reply->errorString());
     if (isRedirect(status)) {
         const QUrl next = redirectTarget(*reply);
+        if (next.isValid() && !isAllowedRedirect(reply->url(), next))
+            return fail(refusedRedirectSentence(spec_.file),
+                        QStringLiteral("%1: refused redirect to %2").arg(detail, next.toString()));
         if (!next.isValid() || ++redirects_ > 10)
-            return fail(tooManyRedirectsSentence(spec_.file, spec_.url), detail);
+            return fail(tooManyRedirectsSentence(spec_.file), detail);
         return request(next);
     }
     if (status == 416) // the part already holds every byte
         return verifyAndKeep();
     if (status >= 400)
-        return fail(httpFailureSentence(spec_.file, spec_.url, *reply), detail);
+        return fail(httpFailureSentence(spec_.file, *reply), detail);
     if (reply->error() != QNetworkReply::NoError || !accepting_)
-        return fail(networkFailureSentence(spec_.file, spec_.url, *reply), detail);
+        return fail(networkFailureSentence(spec_.file), detail);
     verifyAndKeep();
 }
 
@@ -210,9 +220,18 @@ void FileTransfer::verifyAndKeep()
     Q_EMIT completed();
 }
 
+bool FileTransfer::closePart()
+{
+    if (!part_.isOpen())
+        return true;
+    const bool flushed = part_.flush();
+    part_.close();
+    return flushed;
+}
+
 void FileTransfer::fail(const QString& sentence, const QString& detail)
 {
-    part_.close();
+    closePart();
     qWarning("download: %s", qPrintable(detail));
     Q_EMIT failed(sentence, detail);
 }

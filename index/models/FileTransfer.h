@@ -3,7 +3,8 @@
 // it to `<finalPath>`. An existing part is hashed on a worker thread and then
 // resumed with `Range: bytes=N-` (206 continues it; 200 restarts it from
 // zero; 416 means it is already complete). Bytes are hashed as they arrive.
-// Redirects are followed by hand, at most 10, relative ones included. A size
+// Redirects are followed by hand, at most 10, relative ones included, and
+// only to http(s), never from https down to http (isAllowedRedirect). A size
 // or SHA-256 mismatch deletes the part (it cannot be trusted to resume).
 // A failure or deletion keeps the part for a later resume.
 //
@@ -54,6 +55,8 @@ private:
     void onData();
     void onFinished();
     bool openPart(bool truncate);
+    // Flushes and closes the part (if open); false when the flush failed.
+    bool closePart();
     void verifyAndKeep();
     void fail(const QString& sentence, const QString& detail);
 

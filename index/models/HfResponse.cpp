@@ -70,6 +70,14 @@ QUrl redirectTarget(const QNetworkReply& reply)
     return reply.url().resolved(QUrl::fromEncoded(location));
 }
 
+bool isAllowedRedirect(const QUrl& from, const QUrl& to)
+{
+    const QString scheme = to.scheme().toLower();
+    if (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+        return false;
+    return !(from.scheme().toLower() == QLatin1String("https") && scheme == QLatin1String("http"));
+}
+
 int httpStatus(const QNetworkReply& reply)
 {
     return reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

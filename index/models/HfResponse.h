@@ -34,6 +34,11 @@ RemoteFile remoteFileFrom(const QNetworkReply& reply);
 bool isRedirect(int status);
 // The Location of a redirect, resolved against the reply's URL; invalid when missing.
 QUrl redirectTarget(const QNetworkReply& reply);
+// Whether a redirect from `from` to `to` may be followed: only to http or
+// https (Qt would also fetch file:, ftp:, data:, qrc: URLs, so a hostile
+// mirror could make the download read local files), and never from https
+// down to http.
+bool isAllowedRedirect(const QUrl& from, const QUrl& to);
 int httpStatus(const QNetworkReply& reply);
 // "404 Not Found"
 QString statusText(const QNetworkReply& reply);

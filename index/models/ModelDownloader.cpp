@@ -1,7 +1,9 @@
-// One model download (ModelDownloader.h): probe every file's size and digest
-// (HEAD), check the disk, fetch the files one by one (FileTransfer), check
-// that the staged folder loads, install it (ModelInstaller). Every step is
-// asynchronous on the caller's thread; blocking work runs off it.
+// One model download (ModelDownloader.h): take the repo's lock, probe every
+// file's size and digest (HEAD), check the disk, fetch the files one by one
+// (FileTransfer), check that the staged folder loads and install it
+// (ModelInstaller). Every step is asynchronous on the caller's thread;
+// blocking work (the lock, the disk check, loading and installing) runs off
+// it with runOffThread.
 //
 // A Run owns its network objects through `owner`, which is deleted later,
 // not now: a failure is reported from inside a reply's own signal, where
@@ -21,12 +23,15 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QNetworkAccessManager>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QStorageInfo>
 #include <QTimer>
 
+#include <memory>
+#include <utility>
 #include <vector>
 
 namespace photosearch {
@@ -42,17 +47,81 @@ bool isValidRepo(const QString& repo)
     return re.match(repo).hasMatch() && !repo.contains(QLatin1String(".."));
 }
 
+// The disk's answer before the first byte is fetched (checkSpace).
+struct SpaceCheck {
+    bool folderMade = false;
+    qint64 needed = 0;
+    qint64 available = -1; // -1: unknown
+    QString rootPath;
+};
+
+// The outcome of the last step (checkAndInstall).
+struct InstallOutcome {
+    QString problem; // checkStagedModel's reason; empty when the model loads
+    QString error;   // installStaged's sentence; empty when installed
+};
+
+struct LockOutcome {
+    std::shared_ptr<QLockFile> lock; // null when not taken
+    QLockFile::LockError error = QLockFile::NoError;
+};
+
+LockOutcome takeLock(const QString& lockPath)
+{
+    LockOutcome out;
+    if (!QDir().mkpath(QFileInfo(lockPath).absolutePath())) {
+        out.error = QLockFile::PermissionError;
+        return out;
+    }
+    auto lock = std::make_shared<QLockFile>(lockPath);
+    // A download may run for an hour: the lock is stale only when the
+    // process that holds it is gone, never because of its age.
+    lock->setStaleLockTime(0);
+    if (lock->tryLock(0))
+        out.lock = std::move(lock);
+    else
+        out.error = lock->error();
+    return out;
+}
+
+SpaceCheck checkSpace(const QString& staging, const QStringList& stagedPaths, const std::vector<qint64>& sizes)
+{
+    SpaceCheck check;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+        if (sizes[i] < 0)
+            continue;
+        const QFileInfo staged(stagedPaths[int(i)]);
+        const QFileInfo part(stagedPaths[int(i)] + QStringLiteral(".part"));
+        const qint64 have = staged.exists() && staged.size() == sizes[i] ? sizes[i] : part.exists() ? part.size() : 0;
+        check.needed += qMax<qint64>(0, sizes[i] - have);
+    }
+    check.folderMade = QDir().mkpath(staging);
+    const QStorageInfo storage(staging);
+    if (storage.isValid()) {
+        check.available = storage.bytesAvailable();
+        check.rootPath = storage.rootPath();
+    }
+    return check;
+}
+
 } // namespace
 
-struct ModelDownloader::Run {
+// Owned by ModelDownloader::run_ alone; fail() and cancel() drop it at once.
+// Whatever may arrive later (a worker's result, the trailing timer) holds a
+// weak_ptr (whileAlive) and is dropped once the Run is gone; signal
+// connections use `q` as context and are cut in stop().
+struct ModelDownloader::Run : std::enable_shared_from_this<ModelDownloader::Run> {
     ModelDownloader* q;
     QString repo, name, revision, staging;
     QStringList files;
     QHash<QString, QString> pins;
-    QPointer<QObject> owner = new QObject; // network, probe, transfer; context for worker results
+    QPointer<QObject> owner = new QObject; // network, probe, transfer, timer
     QNetworkAccessManager* network = new QNetworkAccessManager(owner);
     QPointer<FileProbe> probe;
     QPointer<FileTransfer> transfer;
+    // Held from start to end; worker steps hold a copy, so that a cancel
+    // during a rename does not let another download in before it is done.
+    std::shared_ptr<QLockFile> lock;
     std::vector<RemoteFile> remote;
     int index = 0;
     qint64 doneBefore = 0; // bytes of the files before `index`
@@ -62,12 +131,23 @@ struct ModelDownloader::Run {
     double rate = 0;
     // A throttled update is sent later, so that a transfer that stalls right
     // after it does not leave a window showing an old count.
-    QTimer* trailing = nullptr;
+    QPointer<QTimer> trailing;
     qint64 latestFileBytes = 0;
 
     QString stagedPath(const QString& file) const { return staging + QLatin1Char('/') + file; }
     QUrl urlOf(const QString& file) const { return resolveUrl(ModelDownloader::endpoint(), repo, revision, file); }
 
+    // `step(run, args…)` only while this Run is still the downloader's.
+    template <typename F>
+    auto whileAlive(F step)
+    {
+        return [weak = weak_from_this(), step](auto&&... args) {
+            if (const std::shared_ptr<Run> run = weak.lock())
+                step(*run, std::forward<decltype(args)>(args)...);
+        };
+    }
+
+    void lockThenProbe();
     void probeNext();
     void checkSpaceThenFetch();
     void fetchNext();
@@ -78,6 +158,8 @@ struct ModelDownloader::Run {
 
 void ModelDownloader::Run::stop()
 {
+    if (trailing)
+        trailing->stop();
     if (transfer)
         transfer->stop();
     if (probe)
@@ -88,6 +170,22 @@ void ModelDownloader::Run::stop()
             child->disconnect(q);
         owner->deleteLater();
     }
+    lock.reset(); // a worker step still running keeps its own copy
+}
+
+void ModelDownloader::Run::lockThenProbe()
+{
+    const QString path = ModelStore::lockFileFor(repo);
+    runOffThread<LockOutcome>(q, [path] { return takeLock(path); }, whileAlive([path](Run& run, LockOutcome out) {
+        if (!out.lock) {
+            if (out.error == QLockFile::LockFailedError)
+                return run.q->fail(alreadyDownloadingSentence(run.name), QStringLiteral("%1 is held").arg(path));
+            return run.q->fail(fileWriteSentence(run.files.value(0), QFileInfo(path).absolutePath()),
+                               QStringLiteral("cannot create the lock %1 (QLockFile error %2)").arg(path).arg(int(out.error)));
+        }
+        run.lock = std::move(out.lock);
+        run.probeNext();
+    }));
 }
 
 void ModelDownloader::Run::probeNext()
@@ -110,33 +208,35 @@ void ModelDownloader::Run::probeNext()
 
 void ModelDownloader::Run::checkSpaceThenFetch()
 {
-    qint64 needed = 0;
+    QStringList paths;
+    std::vector<qint64> sizes;
     total = 0;
     for (int i = 0; i < files.size(); ++i) {
-        const qint64 size = remote[size_t(i)].size;
-        if (size < 0) {
+        paths << stagedPath(files[i]);
+        sizes.push_back(remote[size_t(i)].size);
+        if (sizes.back() < 0)
             total = -1; // unknown until that file's GET answers; report 0
-            continue;
-        }
-        if (total >= 0)
-            total += size;
-        const QFileInfo staged(stagedPath(files[i]));
-        const QFileInfo part(stagedPath(files[i]) + QStringLiteral(".part"));
-        const qint64 have = staged.exists() && staged.size() == size ? size : part.exists() ? part.size() : 0;
-        needed += qMax<qint64>(0, size - have);
+        else if (total >= 0)
+            total += sizes.back();
     }
-    if (!QDir().mkpath(staging))
-        return q->fail(fileWriteSentence(files.value(0), staging), QStringLiteral("mkpath %1 failed").arg(staging));
-    const QStorageInfo storage(staging);
-    if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
-        return q->fail(diskFullSentence(name, needed, storage.rootPath()),
-                       QStringLiteral("%1 bytes needed, %2 free on %3")
-                           .arg(needed)
-                           .arg(storage.bytesAvailable())
-                           .arg(storage.rootPath()));
-    }
-    clock.start();
-    fetchNext();
+    // stat() per file, mkpath and statvfs: the disk may be slow or remote.
+    const QString dir = staging;
+    runOffThread<SpaceCheck>(
+        q, [dir, paths, sizes, held = lock] { return checkSpace(dir, paths, sizes); },
+        whileAlive([](Run& run, const SpaceCheck& check) {
+            if (!check.folderMade)
+                return run.q->fail(fileWriteSentence(run.files.value(0), run.staging),
+                                   QStringLiteral("mkpath %1 failed").arg(run.staging));
+            if (check.available >= 0 && check.available < check.needed) {
+                return run.q->fail(diskFullSentence(run.name, check.needed, check.rootPath),
+                                   QStringLiteral("%1 bytes needed, %2 free on %3")
+                                       .arg(check.needed)
+                                       .arg(check.available)
+                                       .arg(check.rootPath));
+            }
+            run.clock.start();
+            run.fetchNext();
+        }));
 }
 
 void ModelDownloader::Run::fetchNext()
@@ -184,7 +284,8 @@ void ModelDownloader::Run::report(qint64 fileBytes, bool force)
         if (!trailing) {
             trailing = new QTimer(owner);
             trailing->setSingleShot(true);
-            QObject::connect(trailing, &QTimer::timeout, owner, [this] { report(latestFileBytes, true); });
+            auto fire = whileAlive([](Run& run) { run.report(run.latestFileBytes, true); });
+            QObject::connect(trailing, &QTimer::timeout, q, [fire] { fire(); });
         }
         if (!trailing->isActive())
             trailing->start(int(100 - (now - lastEmitMs)));
@@ -203,22 +304,32 @@ void ModelDownloader::Run::report(qint64 fileBytes, bool force)
 
 void ModelDownloader::Run::verifyAndInstall()
 {
+    // Loading the model reads 600 MB+, and replacing an older install
+    // deletes a folder as large: both off the caller's (GUI) thread.
     const QString dir = staging;
-    runOffThread<QString>(owner, [dir] { return checkStagedModel(dir); }, [this](const QString& problem) {
-        if (!problem.isEmpty()) {
-            return q->fail(QStringLiteral("The downloaded files of %1 do not form a usable CLIP model (%2); "
-                                          "choose another model or report this.")
-                               .arg(repo, problem),
-                           problem);
+    const QString target = ModelStore::folderFor(repo);
+    auto work = [dir, target, held = lock] {
+        InstallOutcome out;
+        out.problem = checkStagedModel(dir);
+        if (out.problem.isEmpty() && !installStaged(dir, target, &out.error) && out.error.isEmpty())
+            out.error = QStringLiteral("The downloaded model could not be moved into %1.").arg(target);
+        return out;
+    };
+    runOffThread<InstallOutcome>(q, work, whileAlive([dir, target](Run& run, const InstallOutcome& out) {
+        if (!out.problem.isEmpty()) {
+            // The loader's words are for the log; the user gets what to do.
+            return run.q->fail(QStringLiteral("The downloaded files of %1 do not form a usable CLIP model; "
+                                              "choose another model or report this.")
+                                   .arg(run.name),
+                               QStringLiteral("%1: %2").arg(dir, out.problem));
         }
-        QString error;
-        if (!installStaged(staging, ModelStore::folderFor(repo), &error))
-            return q->fail(error, QStringLiteral("install %1 → %2").arg(staging, ModelStore::folderFor(repo)));
-        const QString installed = ModelStore::folderFor(repo);
-        std::unique_ptr<Run> self = std::move(q->run_);
+        if (!out.error.isEmpty())
+            return run.q->fail(out.error, QStringLiteral("install %1 → %2").arg(dir, target));
+        ModelDownloader* q = run.q;
+        const std::shared_ptr<Run> self = std::move(q->run_);
         self->stop();
-        Q_EMIT self->q->finished(installed);
-    });
+        Q_EMIT q->finished(target);
+    }));
 }
 
 ModelDownloader::ModelDownloader(QObject* parent)
@@ -247,7 +358,7 @@ bool ModelDownloader::start(const QString& repo)
 {
     if (run_)
         return false;
-    run_ = std::make_unique<Run>();
+    run_ = std::make_shared<Run>();
     Run& r = *run_;
     r.q = this;
     r.repo = repo.trimmed();
@@ -258,16 +369,17 @@ bool ModelDownloader::start(const QString& repo)
     r.pins = known ? known->pinnedSha256 : QHash<QString, QString>();
     if (!isValidRepo(r.repo)) {
         // Reported from the event loop, like every other failure, not from inside start().
-        QTimer::singleShot(0, r.owner, [this, repo] {
-            fail(QStringLiteral("\"%1\" is not a Hugging Face repo name; use the form owner/name, "
-                                "e.g. openai/clip-vit-base-patch32.")
-                     .arg(repo),
-                 QStringLiteral("invalid repo name"));
+        auto report = r.whileAlive([repo](Run& run) {
+            run.q->fail(QStringLiteral("\"%1\" is not a Hugging Face repo name; use the form owner/name, "
+                                       "e.g. openai/clip-vit-base-patch32.")
+                            .arg(repo),
+                        QStringLiteral("invalid repo name"));
         });
+        QTimer::singleShot(0, this, [report] { report(); });
         return true;
     }
     r.staging = ModelStore::partialFolderFor(r.repo);
-    r.probeNext();
+    r.lockThenProbe();
     return true;
 }
 
@@ -275,7 +387,7 @@ void ModelDownloader::cancel()
 {
     if (!run_)
         return;
-    std::unique_ptr<Run> run = std::move(run_);
+    const std::shared_ptr<Run> run = std::move(run_);
     run->stop();
     Q_EMIT cancelled();
 }
@@ -286,7 +398,7 @@ void ModelDownloader::fail(const QString& sentence, const QString& detail)
 {
     if (!run_)
         return;
-    std::unique_ptr<Run> run = std::move(run_);
+    const std::shared_ptr<Run> run = std::move(run_);
     run->stop();
     qWarning("model download of %s failed: %s", qPrintable(run->repo), qPrintable(detail));
     Q_EMIT failed(sentence, detail);

@@ -18,7 +18,9 @@
 // Thread rule: a QObject used on one thread with an event loop (the GUI
 // thread is fine: network I/O is asynchronous, and hashing a resumed part or
 // checking the model runs on a worker thread, never blocking that loop).
-// One download at a time per object.
+// One download at a time per object, and one per repo across objects and
+// processes: a QLockFile (ModelStore::lockFileFor) is held for the whole run;
+// a second start of the same repo fails at once with failed().
 
 #include <QObject>
 #include <QString>
@@ -45,7 +47,8 @@ public:
 
     bool isRunning() const;
     // Starts fetching `repo` (e.g. "openai/clip-vit-base-patch32"); false
-    // when one is already running.
+    // when this object runs one already. Another downloader holding the
+    // repo's lock is reported through failed(), from the event loop.
     bool start(const QString& repo);
     // Stops; keeps what was downloaded for a later resume; emits cancelled().
     void cancel();
@@ -63,7 +66,8 @@ private:
     struct Run;
     // Ends the run, then emits failed().
     void fail(const QString& sentence, const QString& detail);
-    std::unique_ptr<Run> run_;
+    // Shared only so that late callbacks can hold a weak_ptr; this is the owner.
+    std::shared_ptr<Run> run_;
 };
 
 } // namespace photosearch

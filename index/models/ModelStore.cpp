@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QStandardPaths>
 
 #include <exception>
@@ -69,6 +70,35 @@ QString ModelStore::folderFor(const QString& repo)
 QString ModelStore::partialFolderFor(const QString& repo)
 {
     return root() + QStringLiteral("/.partial/") + folderName(repo);
+}
+
+QString ModelStore::lockFileFor(const QString& repo)
+{
+    return partialFolderFor(repo) + QStringLiteral(".lock");
+}
+
+bool ModelStore::discardPartial(const QString& repo, QString* error)
+{
+    const KnownModel* known = findKnownModel(repo);
+    const QString name = known ? known->name : repo;
+    // Holding the download lock while deleting: a download cannot start
+    // into a half-deleted folder, and a running one is not pulled from under.
+    QDir().mkpath(root() + QStringLiteral("/.partial"));
+    QLockFile lock(lockFileFor(repo));
+    lock.setStaleLockTime(0); // stale only when its process is gone
+    if (!lock.tryLock(0)) {
+        if (error)
+            *error = QStringLiteral("%1 is being downloaded now; cancel that download first, then discard it.")
+                         .arg(name);
+        return false;
+    }
+    const QString partial = partialFolderFor(repo);
+    const bool removed = QDir(partial).removeRecursively() && QDir(partial + QStringLiteral(".old")).removeRecursively();
+    if (!removed && error)
+        *error = QStringLiteral("The partial download of %1 in %2 could not be removed completely; "
+                                "check its permissions and remove it by hand.")
+                     .arg(name, QDir::toNativeSeparators(partial));
+    return removed;
 }
 
 std::vector<InstalledModel> ModelStore::installed()

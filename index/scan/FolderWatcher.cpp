@@ -1,3 +1,8 @@
+// The folder watcher (see FolderWatcher.h): arms a QFileSystemWatcher over
+// each root's directory tree, debounces events per root, and falls back to
+// a periodic rescan when the system's watches run out. Thread rule: the
+// thread it lives on only (it walks directories; its timers belong there).
+
 #include "FolderWatcher.h"
 
 #include <QDir>

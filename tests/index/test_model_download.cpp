@@ -1,10 +1,13 @@
 // ModelDownloader and `photosearch-cli models` against the loopback Hugging
 // Face look-alike: a complete download, resume after a dropped connection,
 // a damaged file, server errors, cancel and resume, the revision's encoding,
-// an unknown repo at main, and the CLI. The served model is the tiny random
+// an unknown repo at main, two downloaders of one repo (the lock), refused
+// redirects, discarding parts, and the CLI. The served model is the tiny random
 // CLIP the tests write themselves; the server runs on this thread's event
 // loop, which QTRY_* keeps spinning.
 
+#include "DownloadMessages.h"
+#include "HfResponse.h"
 #include "HttpTestServer.h"
 #include "KnownModels.h"
 #include "ModelDownloader.h"
@@ -154,6 +157,10 @@ private Q_SLOTS:
         const Outcome first = download(d, kRepo);
         QCOMPARE(first.failed, 1);
         QVERIFY2(first.sentence.contains(kWeights), qPrintable(first.sentence));
+        // Advice an ordinary user can follow; the URL and Qt's words go to the log.
+        QVERIFY2(first.sentence.contains("check your internet connection and try again"), qPrintable(first.sentence));
+        QVERIFY2(!first.sentence.contains("HF_ENDPOINT") && !first.sentence.contains("127.0.0.1"),
+                 qPrintable(first.sentence));
         QVERIFY(!ModelStore::installedRepo(kRepo));
         QCOMPARE(QFileInfo(partPath(kWeights)).size(), half);
 
@@ -206,7 +213,120 @@ private Q_SLOTS:
         const Outcome o = download(d, kRepo);
         QCOMPARE(o.failed, 1);
         QVERIFY2(o.sentence.contains(file) && o.sentence.contains(QString::number(status)), qPrintable(o.sentence));
+        QVERIFY2(!o.sentence.contains("HF_ENDPOINT") && !o.sentence.contains("127.0.0.1"), qPrintable(o.sentence));
         QVERIFY(ModelStore::installed().empty());
+    }
+
+    // Two panels (first-run page, File ▸ Models…) each own a downloader: the
+    // second start of a repo in flight must not append to the same parts.
+    void secondDownloaderOfTheSameRepoFailsAtOnce()
+    {
+        server_->stallAfterBytes(kWeights, weightsSize() / 2);
+        ModelDownloader first;
+        QSignalSpy firstFinished(&first, &ModelDownloader::finished);
+        QSignalSpy firstFailed(&first, &ModelDownloader::failed);
+        QVERIFY(first.start(kRepo));
+        QTRY_VERIFY_WITH_TIMEOUT(server_->isStalling(), kWaitMs); // mid-file, lock held
+
+        ModelDownloader second;
+        QSignalSpy secondFailed(&second, &ModelDownloader::failed);
+        QSignalSpy secondFinished(&second, &ModelDownloader::finished);
+        const int requestsBefore = int(server_->requests().size());
+        QVERIFY(second.start(kRepo));
+        QTRY_COMPARE_WITH_TIMEOUT(secondFailed.count(), 1, kWaitMs);
+        QCOMPARE(secondFailed.first().first().toString(),
+                 QStringLiteral("ViT-B/32 is already being downloaded; wait for it or cancel it there."));
+        QCOMPARE(int(server_->requests().size()), requestsBefore); // failed before any request
+        QVERIFY(!second.isRunning());
+
+        server_->releaseStalled();
+        QTRY_VERIFY_WITH_TIMEOUT(firstFinished.count() + firstFailed.count() > 0, kWaitMs);
+        QVERIFY2(firstFinished.count() == 1,
+                 qPrintable(firstFailed.isEmpty() ? QString() : firstFailed.first().first().toString()));
+        QCOMPARE(secondFinished.count(), 0);
+        verifyInstalledIdentical(kRepo);
+
+        // The lock goes with the download: the next one of the repo may start.
+        ModelDownloader third;
+        QVERIFY2(download(third, kRepo).finished == 1, "the lock outlived its download");
+    }
+
+    void redirectsAreCheckedHopByHop()
+    {
+        QVERIFY(isAllowedRedirect(QUrl("http://a.example/x"), QUrl("https://b.example/y")));
+        QVERIFY(isAllowedRedirect(QUrl("https://a.example/x"), QUrl("https://b.example/y")));
+        QVERIFY(isAllowedRedirect(QUrl("http://a.example/x"), QUrl("http://a.example/y")));
+        QVERIFY(!isAllowedRedirect(QUrl("https://a.example/x"), QUrl("http://b.example/y")));
+        QVERIFY(!isAllowedRedirect(QUrl("http://a.example/x"), QUrl("file:///etc/passwd")));
+        QVERIFY(!isAllowedRedirect(QUrl("https://a.example/x"), QUrl("ftp://b.example/y")));
+        QVERIFY(!isAllowedRedirect(QUrl("http://a.example/x"), QUrl("qrc:/photosearch/models/known-models.json")));
+    }
+
+    // HEAD (FileProbe) and GET (FileTransfer) follow redirects by hand; a
+    // hostile mirror must not make either read a local file.
+    void redirectToALocalFileIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::newRow("probe") << QByteArray("HEAD");
+        QTest::newRow("transfer") << QByteArray("GET");
+    }
+    void redirectToALocalFileIsRefused()
+    {
+        QFETCH(QByteArray, method);
+        const QString file = QStringLiteral("config.json");
+        server_->setRedirect(file, "file:///etc/passwd", method);
+        ModelDownloader d;
+        const Outcome o = download(d, kRepo);
+        QCOMPARE(o.failed, 1);
+        QVERIFY2(o.sentence.contains(file) && o.sentence.contains("redirected to an address"), qPrintable(o.sentence));
+        QVERIFY(!QFileInfo::exists(partPath(file)));
+        QVERIFY(!QFileInfo::exists(ModelStore::partialFolderFor(kRepo) + "/" + file));
+        QVERIFY(ModelStore::installed().empty());
+    }
+
+    void discardPartialRemovesTheKeptParts()
+    {
+        server_->dropAfterBytes(kWeights, weightsSize() / 2);
+        ModelDownloader d;
+        QCOMPARE(download(d, kRepo).failed, 1);
+        QVERIFY(QFileInfo::exists(partPath(kWeights)));
+        // Left by an install that stopped between its renames.
+        const QString old = ModelStore::partialFolderFor(kRepo) + ".old";
+        QVERIFY(QDir().mkpath(old));
+        QString error;
+        QVERIFY2(ModelStore::discardPartial(kRepo, &error), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(ModelStore::partialFolderFor(kRepo)));
+        QVERIFY(!QFileInfo::exists(old));
+
+        // Not while a download of the repo runs: it would lose its files.
+        server_->stallAfterBytes(kWeights, weightsSize() / 2);
+        QSignalSpy finished(&d, &ModelDownloader::finished);
+        QVERIFY(d.start(kRepo));
+        QTRY_VERIFY_WITH_TIMEOUT(server_->isStalling(), kWaitMs);
+        QVERIFY(!ModelStore::discardPartial(kRepo, &error));
+        QVERIFY2(error.contains("ViT-B/32") && error.contains("cancel"), qPrintable(error));
+        QVERIFY(QFileInfo::exists(partPath(kWeights)));
+        server_->releaseStalled();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWaitMs);
+        verifyInstalledIdentical(kRepo);
+    }
+
+    void leftoverOldInstallIsCleanedOnTheNextInstall()
+    {
+        const QString old = ModelStore::partialFolderFor(kRepo) + ".old";
+        QVERIFY(QDir().mkpath(old));
+        QVERIFY(QFile(old + "/model.safetensors").open(QIODevice::WriteOnly));
+        ModelDownloader d;
+        QCOMPARE(download(d, kRepo).finished, 1);
+        QVERIFY(!QFileInfo::exists(old));
+        verifyInstalledIdentical(kRepo);
+    }
+
+    void byteSizesReadAsTheHubShowsThem()
+    {
+        QCOMPARE(formatBytes(605'000'000), QStringLiteral("605 MB"));
+        QCOMPARE(formatBytes(1'710'000'000), QStringLiteral("1.7 GB"));
+        QCOMPARE(formatBytes(8'400'000), QStringLiteral("8.4 MB"));
     }
 
     void cancelKeepsThePartForALaterResume()

@@ -81,6 +81,25 @@ void HttpTestServer::dropAfterBytes(const QString& file, qint64 bytes) { drop_.i
 void HttpTestServer::stallAfterBytes(const QString& file, qint64 bytes) { stall_.insert(file, bytes); }
 void HttpTestServer::setIgnoreRange(bool ignore) { ignoreRange_ = ignore; }
 
+void HttpTestServer::setRedirect(const QString& file, const QByteArray& location, const QByteArray& method)
+{
+    if (location.isEmpty())
+        redirect_.remove(file);
+    else
+        redirect_.insert(file, {location, method});
+}
+
+void HttpTestServer::releaseStalled()
+{
+    // The server parents the sockets it hands out.
+    for (QTcpSocket* socket : server_->findChildren<QTcpSocket*>()) {
+        if (!socket->property("stalled").toBool() || socket->state() != QAbstractSocket::ConnectedState)
+            continue;
+        socket->write(socket->property("rest").toByteArray());
+        socket->disconnectFromHost();
+    }
+}
+
 void HttpTestServer::setCorrupt(const QString& file, bool corrupt)
 {
     if (corrupt)
@@ -163,15 +182,17 @@ HttpTestServer::Response HttpTestServer::answer(const QByteArray& method, const 
     // "", owner, name, "resolve", rev, file
     const QList<QByteArray> segments = rawPath.split('/');
     if (segments.size() == 6 && segments[3] == "resolve")
-        return answerResolve(segments);
+        return answerResolve(method, segments);
     return Response{404, {{"X-Error-Code", "RepoNotFound"}}, "Repository not found\n", {}};
 }
 
-HttpTestServer::Response HttpTestServer::answerResolve(const QList<QByteArray>& segments)
+HttpTestServer::Response HttpTestServer::answerResolve(const QByteArray& method, const QList<QByteArray>& segments)
 {
     const QString repo = QUrl::fromPercentEncoding(segments[1] + '/' + segments[2]);
     const QString revision = QUrl::fromPercentEncoding(segments[4]);
     const QString name = QUrl::fromPercentEncoding(segments[5]);
+    if (redirect_.contains(name) && (redirect_[name].second.isEmpty() || redirect_[name].second == method))
+        return Response{302, {{"Location", redirect_[name].first}}, {}, {}};
     if (status_.contains(name))
         return Response{status_.value(name), {}, "knob\n", {}};
     const auto files = repos_.constFind(key(repo, revision));
@@ -235,6 +256,7 @@ void HttpTestServer::send(QTcpSocket* socket, const QByteArray& method, Response
     socket->write(cut < 0 ? response.body : response.body.left(cut));
     if (stall) {
         socket->setProperty("stalled", true);
+        socket->setProperty("rest", response.body.mid(cut));
         ++stalling_;
         return;
     }

@@ -11,6 +11,7 @@
 //       `rev` is one path segment, percent-decoded: a revision with a slash
 //       must come encoded ("refs%2Fpr%2F66"); sent raw it is a 404, like a
 //       file that is not there (`X-Error-Code: EntryNotFound`).
+//       setRedirect answers a file with a 302 to any Location instead.
 //   GET|HEAD /cdn/{sha256}: the bytes, honouring `Range: bytes=A-[B]`
 //       (206 + Content-Range; 416 past the end).
 //
@@ -75,6 +76,13 @@ public:
     void setStatus(const QString& file, int status);
     // Ignore Range headers: answer 200 with the whole file.
     void setIgnoreRange(bool ignore);
+    // `/resolve/` requests for `file` answer `302 Location: <location>`
+    // (sent as given, e.g. "file:///etc/passwd"); only for `method` ("GET",
+    // "HEAD") when one is named. An empty location clears it.
+    void setRedirect(const QString& file, const QByteArray& location, const QByteArray& method = {});
+    // Sends the rest of every body held by stallAfterBytes and closes those
+    // connections: the stalled download then completes.
+    void releaseStalled();
 
     // Every request seen, in order.
     QList<RecordedRequest> requests() const { return requests_; }
@@ -102,7 +110,7 @@ private:
     void onNewConnection();
     void onReadyRead(QTcpSocket* socket);
     Response answer(const QByteArray& method, const QByteArray& rawPath, const QByteArray& range);
-    Response answerResolve(const QList<QByteArray>& segments);
+    Response answerResolve(const QByteArray& method, const QList<QByteArray>& segments);
     Response answerCdn(const QByteArray& digest, const QByteArray& range);
     void send(QTcpSocket* socket, const QByteArray& method, Response response);
     bool isLfs(const QString& name) const;
@@ -115,6 +123,7 @@ private:
     QHash<QString, qint64> stall_;
     QSet<QString> corrupt_;
     QHash<QString, int> status_;
+    QHash<QString, QPair<QByteArray, QByteArray>> redirect_; // file → (location, method or empty)
     bool ignoreRange_ = false;
     int stalling_ = 0;
     QList<RecordedRequest> requests_;

@@ -4,8 +4,9 @@
 // openai/clip-vit-base-patch32 at refs/pr/66, shows progress, failures in the
 // page with Retry (which resumes), Cancel back to the offer, imports a
 // folder; the model manager lists installed models, marks the current one,
-// "Use this model" and Remove. Every case gets its own model store
-// (PHOTOSEARCH_MODELS) so that nothing leaks between cases.
+// "Use this model" and Remove; both discard a partial download. Every case
+// gets its own model store (PHOTOSEARCH_MODELS) so that nothing leaks
+// between cases.
 
 #include "DownloadPanel.h"
 #include "DownloadText.h"
@@ -20,6 +21,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
@@ -202,11 +204,34 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(shown(offer), kTimeoutMs);
         QVERIFY(!shown(bar));
         // Parts are kept, and the offer says so, with the size the server gave.
-        const QString resume = QStringLiteral("Resume download ViT-B/32 (%1)").arg(modelSizeText(folderBytes(tinyDir_)));
+        const QString resume = QStringLiteral("Resume download ViT-B/32 (%1)").arg(formatBytes(folderBytes(tinyDir_)));
         QTRY_COMPARE_WITH_TIMEOUT(offer->text(), resume, kTimeoutMs);
         QCOMPARE(ready.count(), 0);
         QVERIFY(ModelStore::installed().empty());
         QVERIFY(!QFileInfo::exists(ModelStore::folderFor(kRepo)));
+    }
+
+    void discardPartialDownloadFromTheOffer()
+    {
+        server_.stallAfterBytes(kWeights, weightsBytes_ / 2);
+        FirstRunPage page;
+        showPage(page);
+        auto* discard = child<QPushButton>(page, QStringLiteral("discard:%1").arg(kRepo));
+        QVERIFY(discard);
+        QVERIFY(!shown(discard)); // nothing kept yet
+        QTest::mouseClick(child<QPushButton>(page, QStringLiteral("downloadRecommended")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(server_.isStalling(), kTimeoutMs);
+        QTest::mouseClick(child<QPushButton>(page, QStringLiteral("cancelDownload")), Qt::LeftButton);
+        auto* offer = child<QPushButton>(page, QStringLiteral("downloadRecommended"));
+        QTRY_VERIFY_WITH_TIMEOUT(offer->text().startsWith(QStringLiteral("Resume download")) && shown(discard),
+                                 kTimeoutMs);
+        QVERIFY(QFileInfo::exists(ModelStore::partialFolderFor(kRepo)));
+
+        QTest::mouseClick(discard, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(ModelStore::partialFolderFor(kRepo)), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(offer->text().startsWith(QStringLiteral("Download ViT-B/32")) && !shown(discard),
+                                 kTimeoutMs);
+        QVERIFY(!shown(child<QLabel>(page, QStringLiteral("offerStatus"))));
     }
 
     void interruptedDownloadFailsInThePageAndRetryResumes()
@@ -355,6 +380,32 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItem(0)->text(3), QDir::toNativeSeparators(other));
         // Removed, so offered for download again.
         QVERIFY(child<QPushButton>(dialog, QStringLiteral("download:%1").arg(kRepo)));
+    }
+
+    void managerDiscardsAPartialDownload()
+    {
+        const QString partial = ModelStore::partialFolderFor(kRepo);
+        QVERIFY(QDir().mkpath(partial));
+        QFile part(partial + QStringLiteral("/model.safetensors.part"));
+        QVERIFY(part.open(QIODevice::WriteOnly));
+        part.write(QByteArray(1000, 'x'));
+        part.close();
+
+        ModelManagerDialog dialog(QString{});
+        QSignalSpy refreshed(&dialog, &ModelManagerDialog::refreshed);
+        dialog.show();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, kTimeoutMs);
+        QCOMPARE(child<QPushButton>(dialog, QStringLiteral("download:%1").arg(kRepo))->text(),
+                 QStringLiteral("Resume download"));
+        auto* discard = child<QPushButton>(dialog, QStringLiteral("discard:%1").arg(kRepo));
+        QVERIFY(discard && discard->isEnabled());
+        QTest::mouseClick(discard, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, kTimeoutMs);
+        QVERIFY(!QFileInfo::exists(partial));
+        QVERIFY(!child<QPushButton>(dialog, QStringLiteral("discard:%1").arg(kRepo)));
+        QCOMPARE(child<QPushButton>(dialog, QStringLiteral("download:%1").arg(kRepo))->text(),
+                 QStringLiteral("Download"));
+        QVERIFY2(dialog.statusText().contains(QStringLiteral("discarded")), qPrintable(dialog.statusText()));
     }
 
     void managerDownloadsWithTheSharedPanel()

@@ -1,3 +1,8 @@
+// The Classify panel (see ClassifyPanel.h): drop zone, labels, results
+// table and filing into albums. Thread rule: GUI thread; classifying and
+// filing are queued to the ClassifyService's worker, and dropped folders are
+// expanded on a short-lived QThread whose answer comes back via finished().
+
 #include "ClassifyPanel.h"
 
 #include "ClassifyService.h"

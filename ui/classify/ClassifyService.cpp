@@ -1,3 +1,8 @@
+// The classify engine's GUI-side half (see ClassifyService.h): starts the
+// worker thread, queues requests to the ClassifyWorker with invokeMethod and
+// forwards its signals (queued, so they arrive on the GUI thread). The
+// destructor stops the running request and waits for the thread.
+
 #include "ClassifyService.h"
 
 #include "ClassifyWorker.h"
@@ -24,6 +29,11 @@ ClassifyService::ClassifyService(const QString& libraryDir, std::shared_ptr<Clip
     connect(worker_, &ClassifyWorker::failed, this, &ClassifyService::failed);
     connect(worker_, &ClassifyWorker::albumsFiled, this, &ClassifyService::albumsFiled);
     thread_.start();
+}
+
+void ClassifyService::setEncoders(std::shared_ptr<ClipEncoderCache> encoders)
+{
+    QMetaObject::invokeMethod(worker_, [w = worker_, encoders] { w->setEncoders(encoders); }, Qt::QueuedConnection);
 }
 
 ClassifyService::~ClassifyService()

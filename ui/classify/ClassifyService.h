@@ -34,6 +34,9 @@ public:
     int classify(const QStringList& paths, const QStringList& labels, const QString& modelDir);
     // Stops the running request after its current image.
     void cancel();
+    // Models are taken from `encoders` from now on (LibraryController makes a
+    // new cache when the device or thread settings change).
+    void setEncoders(std::shared_ptr<ClipEncoderCache> encoders);
     // Adds each image to the manual album named in its assignment.
     int putIntoAlbums(const QList<AlbumAssignment>& assignments);
 

@@ -1,3 +1,7 @@
+// The Classify panel's table model (see ClassifyTableModel.h): rows, result
+// columns, sort keys and thumbnails. Thread rule: GUI thread only; its
+// ThumbnailLoader decodes on its own pool and says thumbnailReady here.
+
 #include "ClassifyTableModel.h"
 
 #include "ThumbnailLoader.h"

@@ -77,6 +77,14 @@ ClassifyRow ClassifyWorker::classifyOne(const QString& path, const ZeroShotClass
     return row;
 }
 
+void ClassifyWorker::setEncoders(std::shared_ptr<ClipEncoderCache> encoders)
+{
+    ensemble_.reset(); // it embeds with encoder_
+    encoder_.reset();
+    modelId_.clear();
+    encoders_ = std::move(encoders);
+}
+
 void ClassifyWorker::classify(int requestId, const QStringList& paths, const QStringList& labels,
                               const QString& modelDir)
 {
@@ -102,7 +110,9 @@ void ClassifyWorker::classify(int requestId, const QStringList& paths, const QSt
                       QString::fromUtf8(e.what()));
     } catch (const std::exception& e) {
         ensemble_.reset();
-        Q_EMIT failed(requestId, tr("Classifying failed because of an unexpected error; see the log."),
+        Q_EMIT failed(requestId,
+                      tr("The images could not be classified; try again, and if it keeps failing, restart "
+                         "PhotoSearch."),
                       QString::fromUtf8(e.what()));
     }
 }

@@ -37,6 +37,8 @@ public:
 
     void classify(int requestId, const QStringList& paths, const QStringList& labels, const QString& modelDir);
     void putIntoAlbums(int requestId, const QList<photosearch::AlbumAssignment>& assignments);
+    // Lets go of the loaded model; the next request loads it from `encoders`.
+    void setEncoders(std::shared_ptr<ClipEncoderCache> encoders);
 
 Q_SIGNALS:
     void status(int requestId, const QString& message);

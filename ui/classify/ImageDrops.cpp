@@ -1,3 +1,8 @@
+// Reading drags as image files (see ImageDrops.h): hasLocalImages() decides
+// from the URLs' names alone, for drag-move on the GUI thread; the functions
+// that stat files, sniff contents or walk folders run at drop time, and
+// expandImagePaths() on a worker thread.
+
 #include "ImageDrops.h"
 
 #include "ImageFormat.h"
@@ -62,12 +67,22 @@ bool hasImageFileName(const QString& path)
 
 bool hasLocalImages(const QMimeData* mime, DroppedFolders folders)
 {
-    const QStringList paths = localDropPaths(mime);
-    return std::any_of(paths.cbegin(), paths.cend(), [folders](const QString& path) {
-        const QFileInfo info(path);
-        if (info.isDir())
-            return folders == DroppedFolders::Expand;
-        return info.isFile() && hasImageFileName(path);
+    // Called on every drag move: names only, no stat (a stat of a network
+    // file can take a while). localImagePaths() checks the disk at drop time.
+    if (!mime || !mime->hasUrls())
+        return false;
+    const QList<QUrl> urls = mime->urls();
+    return std::any_of(urls.cbegin(), urls.cend(), [folders](const QUrl& url) {
+        if (!url.isLocalFile())
+            return false;
+        const QString path = url.toLocalFile();
+        if (hasImageFileName(path))
+            return true;
+        // A folder as file managers drag it: a trailing slash or a name with
+        // no extension (which also lets an extension-less image through, as
+        // expansion then keeps it by content).
+        const bool folderLike = path.endsWith(QLatin1Char('/')) || QFileInfo(path).suffix().isEmpty();
+        return folders == DroppedFolders::Expand && folderLike;
     });
 }
 

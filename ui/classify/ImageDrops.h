@@ -4,8 +4,9 @@
 // Only file URLs of local files count; web URLs, text and other apps'
 // private formats are ignored, since the encoder reads files.
 //
-// Thread rule: hasLocalImages() and localImagePaths(…, Skip) look at names
-// and stat the files only, cheap enough for drag-enter on the GUI thread.
+// Thread rule: hasLocalImages() looks at the URLs' names only (no disk
+// access), cheap enough for every drag-move on the GUI thread.
+// localImagePaths(…, Skip) stats each file: call it once, at drop time.
 // Expanding folders walks the disk and sniffs file contents: call
 // expandImagePaths() (or localImagePaths(…, Expand)) on a worker thread.
 
@@ -26,8 +27,10 @@ constexpr int kDroppedImageCap = 500;
 QStringList localDropPaths(const QMimeData* mime);
 // Whether the name says image (jpeg, png, webp, gif, bmp, tiff, heif, avif).
 bool hasImageFileName(const QString& path);
-// True when the drag holds at least one local image file (or, when folders
-// are accepted, a local folder).
+// True when the drag holds at least one local file URL whose name says
+// image (or, when folders are accepted, one that looks like a folder: a
+// trailing slash or no extension). From the names alone: a drag may be
+// accepted and then bring nothing, which the drop handles.
 bool hasLocalImages(const QMimeData* mime, DroppedFolders folders = DroppedFolders::Skip);
 // The image files the drag carries; with Expand, folders (recursively) add
 // their image files, up to kDroppedImageCap.

@@ -1,3 +1,7 @@
+// Filing classified images into label albums (see LabelAlbums.h): one
+// Catalog connection per call, opened and closed here on the caller's worker
+// thread; the first failure stops the filing and becomes filing.error.
+
 #include "LabelAlbums.h"
 
 #include "AlbumLibrary.h"
@@ -35,6 +39,24 @@ QMap<QString, QStringList> libraryPathsByAlbum(const AlbumStore& store, const QL
     return byAlbum;
 }
 
+// The sentence for the person when filing stopped at `album` (empty: before
+// any album, i.e. opening the catalog failed).
+QString filingError(const std::exception& e, const QString& album)
+{
+    if (album.isEmpty())
+        return tr("The library catalog could not be opened, so no album was changed; check the library folder and "
+                  "try again.");
+    if (dynamic_cast<const AlbumError*>(&e))
+        return QString::fromUtf8(e.what()); // already the sentence for the person
+    if (dynamic_cast<const CatalogError*>(&e))
+        return tr("The images could not be put into the album \"%1\": the library catalog could not be written; "
+                  "if an index run is going, try again when it has finished.")
+            .arg(album);
+    return tr("The images could not be put into the album \"%1\"; try again, and if it keeps failing, restart "
+              "PhotoSearch.")
+        .arg(album);
+}
+
 } // namespace
 
 AlbumFiling fileIntoLabelAlbums(const QString& libraryDir, const QList<AlbumAssignment>& assignments)
@@ -62,10 +84,7 @@ AlbumFiling fileIntoLabelAlbums(const QString& libraryDir, const QList<AlbumAssi
         }
     } catch (const std::exception& e) {
         qWarning("Putting classified images into albums failed at \"%s\": %s", qPrintable(album), e.what());
-        filing.error = album.isEmpty()
-                           ? tr("The library catalog could not be opened, so no album was changed; check the "
-                                "library folder and try again.")
-                           : tr("The album \"%1\" could not be changed; see the log for why.").arg(album);
+        filing.error = filingError(e, album);
     }
     return filing;
 }

@@ -2,6 +2,7 @@
 
 #include "FilterBar.h"
 
+#include "FolderLabels.h"
 #include "PhotoInfoText.h"
 
 #include <QAction>
@@ -15,6 +16,7 @@
 #include <QPushButton>
 #include <QStyle>
 #include <QToolButton>
+#include <QtConcurrent>
 
 namespace photosearch {
 
@@ -49,6 +51,7 @@ FilterBar::FilterBar(QWidget* parent)
     debounce_.setSingleShot(true);
     debounce_.setInterval(250);
     connect(&debounce_, &QTimer::timeout, this, &FilterBar::emitIfChanged);
+    connect(&spellingsWatcher_, &QFutureWatcher<Spellings>::finished, this, &FilterBar::spellingsArrived);
     when_->setObjectName(QStringLiteral("when"));
     when_->addItems({tr("Any time"), tr("Last 30 days"), tr("This year"), tr("Custom…")});
     when_->setToolTip(tr("When the photos were taken (or last changed, when they do not say)"));
@@ -119,19 +122,42 @@ void FilterBar::setFolders(const QStringList& folders)
     const QSignalBlocker block(folder_);
     folder_->clear();
     folder_->addItem(tr("All folders"), QString());
-    QStringList names;
-    for (const QString& folder : folders)
-        names << QFileInfo(folder).fileName();
+    const QStringList labels = folderLabels(folders);
     for (int i = 0; i < folders.size(); ++i) {
-        const QString& folder = folders.at(i);
-        // The folder's name is enough unless two roots share it.
-        const QString text = names.count(names.at(i)) > 1 || names.at(i).isEmpty() ? QDir::toNativeSeparators(folder)
-                                                                                    : names.at(i);
-        folder_->addItem(text, folder);
-        folder_->setItemData(folder_->count() - 1, QDir::toNativeSeparators(folder), Qt::ToolTipRole);
+        folder_->addItem(labels.at(i), folders.at(i));
+        folder_->setItemData(folder_->count() - 1, QDir::toNativeSeparators(folders.at(i)), Qt::ToolTipRole);
     }
     folder_->setCurrentIndex(std::max(0, folder_->findData(chosen)));
+    // Resolving symlinks touches the disk: off the GUI thread, once per list.
+    // A newer list's future replaces this one, whose answer is then dropped.
+    if (folders != spellingsFor_) {
+        spellingsFor_ = folders;
+        spellings_.clear();
+        spellingsWatcher_.setFuture(QtConcurrent::run([folders] {
+            Spellings spellings;
+            for (const QString& folder : folders)
+                spellings.insert(folder, folderSpellings(folder));
+            return spellings;
+        }));
+    }
     changed();
+}
+
+void FilterBar::spellingsArrived()
+{
+    spellings_ = spellingsWatcher_.result();
+    // The chosen folder may have been filtered by its plain path meanwhile.
+    if (!folder_->currentData().toString().isEmpty())
+        changed();
+}
+
+QStringList FilterBar::spellingsOf(const QString& folder) const
+{
+    const auto known = spellings_.constFind(folder);
+    if (known != spellings_.constEnd())
+        return *known;
+    // The first spelling folderSpellings() gives, without touching the disk.
+    return {QDir::cleanPath(QFileInfo(folder).absoluteFilePath())};
 }
 
 void FilterBar::setFormats(const QStringList& formats)
@@ -218,7 +244,7 @@ PhotoFilter FilterBar::filter() const
     }
     const QString folder = folder_->currentData().toString();
     if (!folder.isEmpty())
-        f.folders = folderSpellings(folder);
+        f.folders = spellingsOf(folder);
     for (const QAction* action : formatMenu_->actions()) {
         if (action->isChecked())
             f.formats << action->data().toString();

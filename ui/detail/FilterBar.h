@@ -12,11 +12,16 @@
 // so that stepping through dates does not start a search per step.
 //
 // Thread rule: GUI thread only. folderSpellings() resolves symlinks on the
-// disk; it runs once per folder choice, on local roots the library indexed.
+// disk (slow on a network share), so setFolders() works them out once per
+// folder list on a pool thread and keeps them; until they arrive a folder is
+// filtered by its plain cleaned path, and the filter is sent again with every
+// spelling once they do.
 
 #include "PhotoFilter.h"
 
 #include <QDate>
+#include <QFutureWatcher>
+#include <QHash>
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
@@ -66,6 +71,9 @@ private:
     void emitIfChanged();
     void updateFormatButton();
     QDate today() const;
+    // Every spelling of `folder` once worked out, else its cleaned path.
+    QStringList spellingsOf(const QString& folder) const;
+    void spellingsArrived();
 
     QComboBox* when_;
     QDateEdit* from_;
@@ -78,6 +86,11 @@ private:
     QTimer debounce_;
     PhotoFilter emitted_;
     QDate today_;
+    // folder -> folderSpellings(folder), for the last setFolders() list.
+    using Spellings = QHash<QString, QStringList>;
+    Spellings spellings_;
+    QStringList spellingsFor_; // the list spellings_ is (or is being) worked out for
+    QFutureWatcher<Spellings> spellingsWatcher_;
 };
 
 } // namespace photosearch

@@ -68,7 +68,9 @@ PhotoDetailPane::PhotoDetailPane(const QString& libraryDir, QWidget* parent)
         details_->load(path_, modelId_); // re-enables the row
     });
     connect(decoder_, &PreviewDecoder::decoded, this,
-            [this](int, const QString& path, const QImage& image, QSize box) { onDecoded(path, image, box); });
+            [this](int, const QString& path, const QImage& image, QSize box, const QString& error) {
+                onDecoded(path, image, box, error);
+            });
     connect(image_, &ImageView::largerImageWanted, this, &PhotoDetailPane::requestImage);
     connect(tags_, &TagList::confirmRequested, this, [this](const QString& tag) {
         tags_->setBusy(tag);
@@ -228,12 +230,12 @@ void PhotoDetailPane::requestImage()
         decoder_->request(path_, image_->neededBox());
 }
 
-void PhotoDetailPane::onDecoded(const QString& path, const QImage& image, QSize box)
+void PhotoDetailPane::onDecoded(const QString& path, const QImage& image, QSize box, const QString& error)
 {
     if (path != path_)
         return;
     if (image.isNull())
-        image_->showSentence(tr("This photo cannot be shown."));
+        image_->showSentence(error);
     else
         image_->setImage(image, box);
     Q_EMIT imageShown(path);

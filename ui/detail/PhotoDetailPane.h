@@ -58,7 +58,8 @@ private:
     QWidget* makeButtons();
     void showInfo(const PhotoInfo& info);
     void showFailure(const QString& path, const QString& sentence);
-    void onDecoded(const QString& path, const QImage& image, QSize box);
+    // `error` is the decoder's sentence when `image` is null.
+    void onDecoded(const QString& path, const QImage& image, QSize box, const QString& error);
     void requestImage();
 
     PhotoDetails* details_;

@@ -2,9 +2,46 @@
 
 #include "PreviewDecoder.h"
 
-#include "ThumbnailLoader.h"
+#include "ImageDecoder.h"
+
+#include <QCoreApplication>
+#include <QtDebug>
+
+#include <new>
 
 namespace photosearch {
+namespace {
+
+struct Decoded {
+    QImage image; // null on failure
+    QString error;
+};
+
+// Pool thread. The image fitted into `box`, or the reason it cannot be.
+Decoded decodeToFit(const QString& path, QSize box)
+{
+    try {
+        QImage image = ImageDecoder::decodeFile(path, DecodeTarget::fitInto(box)).image;
+        if (image.width() > box.width() || image.height() > box.height())
+            image = image.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        return {image, QString()};
+    } catch (const ImageError& e) {
+        qWarning("preview: %s", e.what());
+        return {QImage(), QString::fromUtf8(e.what())}; // one sentence naming the file
+    } catch (const std::bad_alloc&) {
+        qWarning("preview: out of memory decoding %s", qPrintable(path));
+        return {QImage(), QCoreApplication::translate("photosearch::PreviewDecoder",
+                                                      "There is not enough memory to show this photo; close "
+                                                      "other programs and try again.")};
+    } catch (const std::exception& e) {
+        qWarning("preview: %s: %s", qPrintable(path), e.what());
+        return {QImage(), QCoreApplication::translate("photosearch::PreviewDecoder",
+                                                      "This photo could not be shown; try again, and if it "
+                                                      "keeps failing, restart PhotoSearch.")};
+    }
+}
+
+} // namespace
 
 PreviewDecoder::PreviewDecoder(QObject* parent)
     : QObject(parent)
@@ -31,13 +68,13 @@ int PreviewDecoder::request(const QString& path, QSize box)
     pool_.start([this, latest, id, path, box] {
         if (id != latest->load())
             return; // superseded before it started
-        const QImage image = ThumbnailLoader::decode(path, box);
+        const Decoded result = decodeToFit(path, box);
         // Queued onto the GUI thread; dropped there if superseded meanwhile.
         QMetaObject::invokeMethod(
             this,
-            [this, latest, id, path, image, box] {
+            [this, latest, id, path, result, box] {
                 if (id == latest->load())
-                    Q_EMIT decoded(id, path, image, box);
+                    Q_EMIT decoded(id, path, result.image, box, result.error);
             },
             Qt::QueuedConnection);
     });

@@ -1,6 +1,6 @@
 #pragma once
 // Decodes one large image at a time for the detail pane and the preview,
-// through ThumbnailLoader::decode (EXIF orientation applied, HEIF/AVIF via
+// through the shared ImageDecoder (EXIF orientation applied, HEIF/AVIF via
 // libheif), on a one-thread pool of its own. Latest request wins: a request
 // not yet started when a newer one comes is dropped, and only the answer to
 // the newest request is delivered.
@@ -32,9 +32,9 @@ public:
     void cancel();
 
 Q_SIGNALS:
-    // `image` is null when the file could not be decoded (the reason is in
-    // the log).
-    void decoded(int requestId, const QString& path, const QImage& image, QSize box);
+    // `image` is null when the file could not be decoded; `error` then says
+    // why in one sentence for the person (ImageError's, naming the file).
+    void decoded(int requestId, const QString& path, const QImage& image, QSize box, const QString& error);
 
 private:
     QThreadPool pool_;

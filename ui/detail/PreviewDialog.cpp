@@ -35,11 +35,11 @@ PreviewDialog::PreviewDialog(QWidget* parent)
     layout->addWidget(caption_);
 
     connect(decoder_, &PreviewDecoder::decoded, this,
-            [this](int, const QString& path, const QImage& image, QSize box) {
+            [this](int, const QString& path, const QImage& image, QSize box, const QString& error) {
                 if (path != currentPath())
                     return;
                 if (image.isNull())
-                    image_->showSentence(tr("This photo cannot be shown."));
+                    image_->showSentence(error);
                 else
                     image_->setImage(image, box);
                 Q_EMIT imageShown(path);

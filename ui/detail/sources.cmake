@@ -3,6 +3,7 @@ target_sources(photosearch_ui PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/DetailWorker.cpp ${CMAKE_CURRENT_LIST_DIR}/DetailWorker.h
   ${CMAKE_CURRENT_LIST_DIR}/ElidedLabel.cpp ${CMAKE_CURRENT_LIST_DIR}/ElidedLabel.h
   ${CMAKE_CURRENT_LIST_DIR}/FilterBar.cpp ${CMAKE_CURRENT_LIST_DIR}/FilterBar.h
+  ${CMAKE_CURRENT_LIST_DIR}/FolderLabels.cpp ${CMAKE_CURRENT_LIST_DIR}/FolderLabels.h
   ${CMAKE_CURRENT_LIST_DIR}/PreviewDecoder.cpp ${CMAKE_CURRENT_LIST_DIR}/PreviewDecoder.h
   ${CMAKE_CURRENT_LIST_DIR}/ImageView.cpp ${CMAKE_CURRENT_LIST_DIR}/ImageView.h
   ${CMAKE_CURRENT_LIST_DIR}/PhotoDetailPane.cpp ${CMAKE_CURRENT_LIST_DIR}/PhotoDetailPane.h

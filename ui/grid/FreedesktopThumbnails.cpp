@@ -1,3 +1,7 @@
+// The freedesktop.org thumbnail cache (see FreedesktopThumbnails.h): names,
+// the Thumb::URI/MTime check, private 0700 folders and atomic PNG writes.
+// Thread rule: file I/O on every call; pool threads only, never the GUI.
+
 #include "FreedesktopThumbnails.h"
 
 #include <QCryptographicHash>

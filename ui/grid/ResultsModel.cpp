@@ -1,3 +1,8 @@
+// The grid's list model (see ResultsModel.h): rows from the hits, thumbnails
+// from its ThumbnailLoader at the screen's pixel ratio, drags as file URLs.
+// Thread rule: GUI thread only; thumbnails decode on the loader's pool and
+// arrive through thumbnailReady.
+
 #include "ResultsModel.h"
 
 #include "ThumbnailLoader.h"

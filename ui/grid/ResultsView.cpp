@@ -1,3 +1,7 @@
+// The thumbnail grid (see ResultsView.h): uniform cells, visible-first
+// thumbnail requests on scroll/resize/show, Enter and the context menu.
+// Thread rule: GUI thread only; it never decodes, it only asks the model.
+
 #include "ResultsView.h"
 
 #include "ResultsModel.h"

@@ -1,3 +1,9 @@
+// The thumbnail loader (see ThumbnailLoader.h): priority queue on a pool of
+// at most two threads, freedesktop disk cache, memory cache of pixmaps.
+// Thread rule: decoding and the disk cache run on the pool with copies of
+// what they need; results are queued back and turned into QPixmaps on the
+// GUI thread (deliver), where the object lives.
+
 #include "ThumbnailLoader.h"
 
 #include "ImageDecoder.h"

@@ -166,20 +166,6 @@ QString LibraryController::noModelSentence()
     return tr("No CLIP model is chosen for this library yet; download one on the welcome page or with File ▸ Models….");
 }
 
-std::optional<Catalog::Stats> LibraryController::statistics(QString* error) const
-{
-    try {
-        const Catalog catalog(libraryDir_);
-        return catalog.stats();
-    } catch (const CatalogError& e) {
-        qWarning("%s", e.what());
-        if (error)
-            *error = tr("The library statistics could not be read from %1; check the library folder.")
-                         .arg(QDir::toNativeSeparators(libraryDir_));
-        return std::nullopt;
-    }
-}
-
 void LibraryController::requestStatistics()
 {
     LibraryWorker* worker = libraryWorker_;

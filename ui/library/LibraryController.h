@@ -91,10 +91,6 @@ public:
     const QString& startupError() const { return startupError_; }
     const QString& startupErrorDetail() const { return startupErrorDetail_; }
 
-    // Compatibility only (reads the catalog on the calling thread): use
-    // requestStatistics(). nullopt with `error` set when it cannot be read.
-    std::optional<Catalog::Stats> statistics(QString* error) const;
-
     // "No CLIP model is chosen for this library yet; …" — shown when a
     // search or an index run needs one.
     static QString noModelSentence();
@@ -227,6 +223,9 @@ private:
     QPointer<IndexWorker> indexWorker_;
     QPointer<SearchWorker> searchWorker_;
     std::shared_ptr<ClipEncoderCache> encoders_;
+    // What encoders_ was made with (the first cache: automatic device and threads).
+    clip::DevicePreference device_{};
+    int threads_ = 0;
     bool opened_ = false;
     std::vector<std::function<void()>> deferred_; // until opened_
 

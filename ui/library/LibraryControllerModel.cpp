@@ -100,8 +100,10 @@ void LibraryController::switchRunEnded(bool completed)
 
 void LibraryController::setComputeSettings(clip::DevicePreference device, int threads)
 {
-    if (shutDown_)
-        return;
+    if (shutDown_ || (device == device_ && std::max(0, threads) == threads_))
+        return; // a new cache would only make every worker load the model again
+    device_ = device;
+    threads_ = std::max(0, threads);
     // A new cache: the device is fixed per cache. Workers that hold a model
     // from the old one keep it until they let it go.
     encoders_ = std::make_shared<ClipEncoderCache>(device);

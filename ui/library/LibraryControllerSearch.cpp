@@ -57,8 +57,10 @@ void LibraryController::startSearch(int kind, const SearchOptions& options, cons
         Q_EMIT searchStarted(description);
         return;
     }
-    if (needModel(true))
+    if (needModel(true)) {
+        searching_ = false; // refused: nothing is in flight
         return;
+    }
     SearchWorker* worker = searchWorker_;
     if (!worker)
         return;

@@ -42,7 +42,7 @@ void LibraryWorker::open()
     } catch (const CatalogError& e) {
         qWarning("%s", e.what());
         Q_EMIT openFailed(tr("The library in %1 could not be opened; update PhotoSearch if it was made by a newer "
-                             "version, otherwise check the folder's permissions or start with --library DIR.")
+                             "version, otherwise check the folder's permissions or choose another library in Edit ▸ Settings.")
                               .arg(QDir::toNativeSeparators(libraryDir_)),
                           QString::fromUtf8(e.what()), resolveLibraryModelDir(nullptr));
     }

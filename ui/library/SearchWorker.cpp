@@ -83,6 +83,17 @@ SearchResults SearchWorker::answer(const SearchJob& job)
     request.all = job.options.all;
     request.sort = job.options.sort;
     QueryResults found = engine_->search(request);
+    // Nothing stands out from the library: the closest few anyway (the
+    // results say all = true, goodMatches = 0: "no clear matches"), since an
+    // empty grid helps no one. The request remembered for reruns stays the
+    // user's, so a rerun after an index run tries the cut again.
+    if (!request.all && found.goodMatches == 0 && found.error.isEmpty() && results.indexedPhotos > 0) {
+        request.all = true;
+        request.k = std::min(request.k, kNearestWithoutMatches);
+        found = engine_->search(request);
+        found.goodMatches = 0;
+        results.all = true;
+    }
     results.description = job.options.text;
     results.hits = std::move(found.hits);
     results.goodMatches = found.goodMatches;
@@ -110,12 +121,13 @@ void SearchWorker::search(const SearchJob& job)
                       QString::fromUtf8(e.what()));
     } catch (const ImageError& e) {
         // An image term or "similar to" a file that cannot be decoded.
-        const QString file = job.kind == SearchJob::Kind::Similar ? job.path : job.options.text;
-        Q_EMIT failed(job.id,
-                      tr("%1 could not be read as an image, so there is nothing to compare with; choose "
-                         "another photo.")
-                          .arg(QDir::toNativeSeparators(file)),
-                      QString::fromUtf8(e.what()));
+        const QString sentence =
+            job.kind == SearchJob::Kind::Similar
+                ? tr("%1 could not be read as an image, so there is nothing to compare with; choose another photo.")
+                      .arg(QDir::toNativeSeparators(job.path))
+                : tr("An image named in the search could not be read, so there is nothing to compare with; check "
+                     "its path or choose another photo.");
+        Q_EMIT failed(job.id, sentence, QString::fromUtf8(e.what()));
     } catch (const CatalogError& e) {
         engine_.reset();
         Q_EMIT failed(job.id, tr("The library catalog could not be read; check the library folder and try again."),
@@ -126,7 +138,7 @@ void SearchWorker::search(const SearchJob& job)
                       QString::fromUtf8(e.what()));
     } catch (const std::exception& e) {
         engine_.reset();
-        Q_EMIT failed(job.id, tr("The search failed because of an unexpected error."), QString::fromUtf8(e.what()));
+        Q_EMIT failed(job.id, tr("The search could not be done; try again, and if it keeps failing, restart PhotoSearch."), QString::fromUtf8(e.what()));
     }
 }
 

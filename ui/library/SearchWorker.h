@@ -35,6 +35,10 @@ struct SearchJob {
 class SearchWorker : public QObject {
     Q_OBJECT
 public:
+    // When nothing clears a query's relevance cut, this many of the closest
+    // photos are answered, marked as no clear match.
+    static constexpr int kNearestWithoutMatches = 24;
+
     SearchWorker(const QString& libraryDir, std::shared_ptr<const std::atomic_int> latestRequest,
                  std::shared_ptr<ClipEncoderCache> encoders);
     ~SearchWorker() override;

@@ -1,3 +1,8 @@
+// One download as the user sees it (DownloadPanel.h): the panel turns the
+// downloader's signals into a progress bar, one status line and the failure
+// sentence with Retry and Back. GUI thread only; it never touches the disk
+// itself, the downloader does its blocking work off this thread.
+
 #include "DownloadPanel.h"
 
 #include "DownloadText.h"
@@ -170,7 +175,7 @@ void DownloadPanel::onFinished(const QString& installedDir)
     bar_->setRange(0, 1000);
     bar_->setValue(1000);
     title_->setText(tr("%1 is ready.").arg(modelDisplayName(repo_)));
-    status_->setText(last_.bytesTotal > 0 ? tr("%1 downloaded and checked.").arg(modelSizeText(last_.bytesTotal))
+    status_->setText(last_.bytesTotal > 0 ? tr("%1 downloaded and checked.").arg(formatBytes(last_.bytesTotal))
                                           : tr("Downloaded and checked."));
     setState(State::Done);
     Q_EMIT finished(installedDir);

@@ -1,4 +1,11 @@
+// The models room's words for sizes and progress (DownloadText.h). Sizes
+// come from formatBytes (index/models/DownloadMessages.h), the one byte
+// formatter, so that the window, its failure sentences and the CLI agree.
+// Pure functions; any thread.
+
 #include "DownloadText.h"
+
+#include "DownloadMessages.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -16,26 +23,16 @@ QString tr(const char* text)
 
 } // namespace
 
-QString modelSizeText(qint64 bytes)
-{
-    // One decimal only where it says something: "1.7 GB", "8.4 MB", "605 MB".
-    double value = double(bytes);
-    while (value >= 1000)
-        value /= 1000;
-    const int precision = value < 10 && bytes >= 1000 ? 1 : 0;
-    return QLocale().formattedDataSize(bytes, precision, QLocale::DataSizeSIFormat);
-}
-
 QString approxSizeText(qint64 bytes)
 {
     if (bytes <= 0)
         return {};
-    return tr("about %1").arg(modelSizeText(bytes));
+    return tr("about %1").arg(formatBytes(bytes));
 }
 
 QString downloadOfferText(const KnownModel& model, qint64 exactBytes, bool resume)
 {
-    const QString size = exactBytes > 0 ? modelSizeText(exactBytes) : approxSizeText(model.approxBytes);
+    const QString size = exactBytes > 0 ? formatBytes(exactBytes) : approxSizeText(model.approxBytes);
     const QString verb = resume ? tr("Resume download") : tr("Download");
     if (size.isEmpty())
         return QStringLiteral("%1 %2").arg(verb, model.name);
@@ -57,11 +54,11 @@ QString downloadProgressText(const DownloadProgress& p)
 {
     QStringList parts;
     if (p.bytesTotal > 0)
-        parts << tr("%1 of %2").arg(modelSizeText(p.bytesDone), modelSizeText(p.bytesTotal));
+        parts << tr("%1 of %2").arg(formatBytes(p.bytesDone), formatBytes(p.bytesTotal));
     else
-        parts << modelSizeText(p.bytesDone);
+        parts << formatBytes(p.bytesDone);
     if (p.bytesPerSecond > 0) {
-        parts << tr("%1/s").arg(modelSizeText(qint64(p.bytesPerSecond)));
+        parts << tr("%1/s").arg(formatBytes(qint64(p.bytesPerSecond)));
         if (p.bytesTotal > p.bytesDone)
             parts << downloadEtaText(double(p.bytesTotal - p.bytesDone) / p.bytesPerSecond);
     }

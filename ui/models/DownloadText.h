@@ -5,6 +5,7 @@
 // 35 s left". Sizes are decimal (MB = 10^6 bytes), as Hugging Face shows them.
 // Pure functions; any thread.
 
+#include "DownloadMessages.h"
 #include "KnownModels.h"
 #include "ModelDownloader.h"
 
@@ -12,8 +13,7 @@
 
 namespace photosearch {
 
-// "605 MB", "1.7 GB", "8.4 MB" (one decimal below 10 of a unit).
-QString modelSizeText(qint64 bytes);
+// Sizes alone ("605 MB") come from formatBytes (DownloadMessages.h).
 // "about 600 MB"; empty when the size is not known.
 QString approxSizeText(qint64 bytes);
 // "Download ViT-B/32 (about 600 MB)", or with the exact size once the

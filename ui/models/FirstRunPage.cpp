@@ -1,3 +1,8 @@
+// The first-run page (FirstRunPage.h). GUI thread only: what it shows about
+// each known model comes from scanKnownModels on a worker thread, and
+// discarding a partial download runs there too (QtConcurrent), because both
+// walk folders that may hold gigabytes.
+
 #include "FirstRunPage.h"
 
 #include "DownloadPanel.h"
@@ -119,7 +124,7 @@ void FirstRunPage::buildOffer(QWidget* offer)
         recommended_->setMinimumHeight(recommended_->fontMetrics().height() * 5 / 2);
         recommended_->setDefault(true);
         recommended_->setAccessibleDescription(best->description);
-        layout->addWidget(recommended_);
+        layout->addLayout(offerRow(recommended_, best->repo, offer));
         recommendedNote_ = new QLabel(best->description.isEmpty()
                                           ? tr("Recommended.")
                                           : tr("Recommended — %1").arg(best->description),
@@ -142,7 +147,7 @@ void FirstRunPage::buildOffer(QWidget* offer)
         button->setObjectName(QStringLiteral("download:%1").arg(model.repo));
         button->setProperty(kRepoProperty, model.repo);
         button->setAccessibleDescription(model.description);
-        layout->addWidget(button, 0, Qt::AlignLeft);
+        layout->addLayout(offerRow(button, model.repo, offer));
         others_.push_back(button);
         if (!model.description.isEmpty()) {
             auto* note = new QLabel(model.description, offer);
@@ -164,6 +169,12 @@ void FirstRunPage::buildOffer(QWidget* offer)
     importStatus_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     importStatus_->hide();
     layout->addWidget(importStatus_);
+    offerStatus_ = new QLabel(offer);
+    offerStatus_->setObjectName(QStringLiteral("offerStatus"));
+    offerStatus_->setWordWrap(true);
+    offerStatus_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    offerStatus_->hide();
+    layout->addWidget(offerStatus_);
 
     std::vector<QPushButton*> buttons = others_;
     if (recommended_)
@@ -173,6 +184,23 @@ void FirstRunPage::buildOffer(QWidget* offer)
                 [this, button] { downloadModel(button->property(kRepoProperty).toString()); });
     connect(import_, &QPushButton::clicked, this, [this] { importer_->choose(this); });
     updateOffer();
+}
+
+QLayout* FirstRunPage::offerRow(QPushButton* button, const QString& repo, QWidget* offer)
+{
+    auto* row = new QHBoxLayout;
+    row->addWidget(button, button == recommended_ ? 1 : 0);
+    auto* discard = new QPushButton(tr("Discard partial download"), offer);
+    discard->setObjectName(QStringLiteral("discard:%1").arg(repo));
+    discard->setToolTip(tr("Delete the files a stopped download of %1 kept; the next download starts from zero.")
+                            .arg(modelDisplayName(repo)));
+    discard->hide(); // shown by updateOffer when the scan finds parts
+    connect(discard, &QPushButton::clicked, this, [this, repo] { discardPartial(repo); });
+    row->addWidget(discard, 0, Qt::AlignVCenter);
+    if (button != recommended_)
+        row->addStretch(1);
+    discards_.insert(repo, discard);
+    return row;
 }
 
 QPushButton* FirstRunPage::buttonFor(const QString& repo) const
@@ -200,6 +228,8 @@ void FirstRunPage::updateOffer()
             text = downloadOfferText(model, exact, state.hasParts);
         button->setText(text);
         button->setAccessibleName(text);
+        if (QPushButton* discard = discards_.value(model.repo))
+            discard->setVisible(state.hasParts && state.installedPath.isEmpty());
     }
 }
 
@@ -224,6 +254,39 @@ void FirstRunPage::downloadModel(const QString& repo)
     importStatus_->hide();
     offer_->hide();
     panel_->start(repo);
+}
+
+void FirstRunPage::discardPartial(const QString& repo)
+{
+    QPushButton* discard = discards_.value(repo);
+    if (discard)
+        discard->setEnabled(false);
+    offerStatus_->hide();
+    struct Outcome {
+        bool ok = false;
+        QString error;
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, discard, repo] {
+        watcher->deleteLater();
+        const Outcome outcome = watcher->result();
+        if (discard)
+            discard->setEnabled(true);
+        if (!outcome.ok) {
+            qWarning("discarding the partial download of %s failed: %s", qPrintable(repo), qPrintable(outcome.error));
+            offerStatus_->setText(outcome.error);
+            offerStatus_->show();
+        } else {
+            states_[repo].hasParts = false;
+            updateOffer();
+        }
+        rescan();
+    });
+    watcher->setFuture(QtConcurrent::run([repo] {
+        Outcome outcome;
+        outcome.ok = ModelStore::discardPartial(repo, &outcome.error);
+        return outcome;
+    }));
 }
 
 void FirstRunPage::importFolder(const QString& dir)

@@ -1,8 +1,9 @@
 #pragma once
 // The page a new user sees before any CLIP model is chosen: what a model is
 // (and that everything stays on this computer), one big button for the
-// recommended model, smaller ones for the other known models, "Import a
-// model folder…", and while a download runs the shared DownloadPanel in
+// recommended model, smaller ones for the other known models (each with
+// "Discard partial download" beside "Resume download" when a cancelled or
+// failed download kept parts), "Import a model folder…", and while a download runs the shared DownloadPanel in
 // place of the offer. Emits modelReady(dir) once a model is installed or an
 // imported folder checked; the main window then switches to the library.
 //
@@ -44,6 +45,9 @@ public Q_SLOTS:
     void importFolder(const QString& dir);
     // Reads again which known models are installed or half-downloaded.
     void rescan();
+    // Deletes the parts a cancelled or failed download of `repo` kept (off
+    // the GUI thread), then reads the offer again.
+    void discardPartial(const QString& repo);
 
 Q_SIGNALS:
     void modelReady(const QString& dir);
@@ -54,6 +58,8 @@ private:
     void showOffer(const QString& focusRepo);
     void onScanned(const std::vector<KnownModelState>& states);
     QPushButton* buttonFor(const QString& repo) const;
+    // The model's offer button with "Discard partial download" beside it.
+    QLayout* offerRow(QPushButton* button, const QString& repo, QWidget* offer);
 
     QWidget* offer_ = nullptr;
     QPushButton* recommended_ = nullptr;
@@ -61,6 +67,8 @@ private:
     std::vector<QPushButton*> others_;
     QPushButton* import_ = nullptr;
     QLabel* importStatus_ = nullptr;
+    QLabel* offerStatus_ = nullptr; // a discard that failed
+    QHash<QString, QPushButton*> discards_; // repo → "Discard partial download"
     DownloadPanel* panel_ = nullptr;
     FolderImporter* importer_ = nullptr;
     QHash<QString, KnownModelState> states_;

@@ -1,3 +1,6 @@
+// "Import a model folder…" (FolderImporter.h): the folder dialog on the GUI
+// thread, the check (loading the model's headers) on a worker thread.
+
 #include "FolderImporter.h"
 
 #include "ModelScan.h"

@@ -1,3 +1,8 @@
+// File ▸ Models… (ModelManagerDialog.h). GUI thread only; the list, removal,
+// discarding a partial download and import checks run on worker threads
+// (QtConcurrent) and their answers are shown when they arrive, the latest
+// list winning (generation_).
+
 #include "ModelManagerDialog.h"
 
 #include "DownloadPanel.h"
@@ -41,6 +46,12 @@ struct RemoveResult {
     QString error;
 };
 
+// One refresh's reading of the disk.
+struct Listing {
+    std::vector<InstalledModelRow> rows;
+    std::vector<KnownModelState> known; // for "Resume" and "Discard partial download"
+};
+
 } // namespace
 
 ModelManagerDialog::ModelManagerDialog(const QString& currentModelDir, QWidget* parent)
@@ -74,8 +85,10 @@ ModelManagerDialog::ModelManagerDialog(const QString& currentModelDir, QWidget* 
         selectAfterRefresh_ = dir;
         refresh();
     });
-    connect(panel_, &DownloadPanel::cancelled, this, [this] { updateButtons(); });
-    connect(panel_, &DownloadPanel::failed, this, [this] { updateButtons(); });
+    // A stopped download may have kept parts: read again, so that the row
+    // offers to resume or discard them.
+    connect(panel_, &DownloadPanel::cancelled, this, &ModelManagerDialog::refresh);
+    connect(panel_, &DownloadPanel::failed, this, &ModelManagerDialog::refresh);
     connect(panel_, &DownloadPanel::dismissed, this, [this] { updateButtons(); });
     connect(importer_, &FolderImporter::checking, this, [this](const QString& dir) {
         setStatus(tr("Checking %1…").arg(QDir::toNativeSeparators(dir)));
@@ -160,21 +173,20 @@ void ModelManagerDialog::refresh()
     // Only the latest read counts: one started before a removal must not
     // bring the removed model back.
     const int generation = ++generation_;
-    using Rows = std::vector<InstalledModelRow>;
-    auto* watcher = new QFutureWatcher<Rows>(this);
-    connect(watcher, &QFutureWatcher<Rows>::finished, this, [this, watcher, generation] {
+    auto* watcher = new QFutureWatcher<Listing>(this);
+    connect(watcher, &QFutureWatcher<Listing>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         if (generation != generation_)
             return;
-        const Rows rows = watcher->result();
+        const Listing listing = watcher->result();
         loading_ = false;
-        showInstalled(rows);
-        showAvailable(rows);
+        showInstalled(listing.rows);
+        showAvailable(listing.rows, listing.known);
         updateButtons();
         Q_EMIT refreshed();
     });
     const QString current = currentDir_;
-    watcher->setFuture(QtConcurrent::run([current] { return scanInstalledModels(current); }));
+    watcher->setFuture(QtConcurrent::run([current] { return Listing{scanInstalledModels(current), scanKnownModels()}; }));
 }
 
 void ModelManagerDialog::showInstalled(const std::vector<InstalledModelRow>& rows)
@@ -189,7 +201,7 @@ void ModelManagerDialog::showInstalled(const std::vector<InstalledModelRow>& row
         auto* item = new QTreeWidgetItem(installed_);
         item->setText(NameColumn, row.current ? tr("%1 (in use)").arg(row.model.name) : row.model.name);
         item->setText(DimColumn, locale.toString(row.model.dim));
-        item->setText(SizeColumn, modelSizeText(row.bytesOnDisk));
+        item->setText(SizeColumn, formatBytes(row.bytesOnDisk));
         item->setText(FolderColumn, QDir::toNativeSeparators(row.model.path));
         item->setToolTip(FolderColumn, item->text(FolderColumn));
         item->setToolTip(NameColumn, row.model.repo.isEmpty() ? row.model.id : row.model.repo);
@@ -212,8 +224,13 @@ void ModelManagerDialog::showInstalled(const std::vector<InstalledModelRow>& row
     installedNote_->setVisible(rows.empty());
 }
 
-void ModelManagerDialog::showAvailable(const std::vector<InstalledModelRow>& rows)
+void ModelManagerDialog::showAvailable(const std::vector<InstalledModelRow>& rows,
+                                       const std::vector<KnownModelState>& known)
 {
+    QSet<QString> withParts;
+    for (const KnownModelState& state : known)
+        if (state.hasParts)
+            withParts.insert(state.repo);
     QSet<QString> installedRepos;
     for (const InstalledModelRow& row : rows)
         if (!row.model.repo.isEmpty())
@@ -248,13 +265,21 @@ void ModelManagerDialog::showAvailable(const std::vector<InstalledModelRow>& row
             description->setForegroundRole(QPalette::PlaceholderText);
             text->addWidget(description);
         }
-        auto* download = new QPushButton(tr("Download"), row);
+        const bool parts = withParts.contains(model.repo);
+        auto* download = new QPushButton(parts ? tr("Resume download") : tr("Download"), row);
         download->setObjectName(QStringLiteral("download:%1").arg(model.repo));
-        download->setAccessibleName(tr("Download %1").arg(model.name));
+        download->setAccessibleName(parts ? tr("Resume download %1").arg(model.name) : tr("Download %1").arg(model.name));
         download->setProperty("photosearchRepo", model.repo);
         const QString repo = model.repo;
         connect(download, &QPushButton::clicked, this, [this, repo] { downloadModel(repo); });
         rowLayout->addLayout(text, 1);
+        if (parts) {
+            auto* discard = new QPushButton(tr("Discard partial download"), row);
+            discard->setObjectName(QStringLiteral("discard:%1").arg(model.repo));
+            discard->setToolTip(tr("Delete the files a stopped download kept; the next download starts from zero."));
+            connect(discard, &QPushButton::clicked, this, [this, repo] { discardPartial(repo); });
+            rowLayout->addWidget(discard, 0, Qt::AlignVCenter);
+        }
         rowLayout->addWidget(download, 0, Qt::AlignVCenter);
         availableLayout_->addWidget(row);
     }
@@ -270,9 +295,9 @@ void ModelManagerDialog::updateButtons()
     use_->setEnabled(selected && !current);
     remove_->setEnabled(selected && !current && !removing_);
     import_->setEnabled(!importer_->isChecking());
-    const bool downloading = panel_->isRunning();
+    const bool busy = panel_->isRunning() || removing_;
     for (QPushButton* button : available_->findChildren<QPushButton*>())
-        button->setEnabled(!downloading);
+        button->setEnabled(!busy);
 }
 
 void ModelManagerDialog::useSelected()
@@ -329,6 +354,30 @@ void ModelManagerDialog::removeModel(const QString& path, const QString& name)
     watcher->setFuture(QtConcurrent::run([path] {
         RemoveResult result;
         result.ok = ModelStore::remove(path, &result.error);
+        return result;
+    }));
+}
+
+void ModelManagerDialog::discardPartial(const QString& repo)
+{
+    removing_ = true;
+    updateButtons();
+    auto* watcher = new QFutureWatcher<RemoveResult>(this);
+    connect(watcher, &QFutureWatcher<RemoveResult>::finished, this, [this, watcher, repo] {
+        watcher->deleteLater();
+        removing_ = false;
+        const RemoveResult result = watcher->result();
+        if (!result.ok) {
+            qWarning("discarding the partial download of %s failed: %s", qPrintable(repo), qPrintable(result.error));
+            setStatus(result.error);
+        } else {
+            setStatus(tr("The partial download of %1 was discarded.").arg(modelDisplayName(repo)));
+        }
+        refresh();
+    });
+    watcher->setFuture(QtConcurrent::run([repo] {
+        RemoveResult result;
+        result.ok = ModelStore::discardPartial(repo, &result.error);
         return result;
     }));
 }

@@ -2,13 +2,15 @@
 // File ▸ Models…: the CLIP models on this computer (name, dimensions, size on
 // disk, folder; the library's current one marked) with "Use this model",
 // "Remove…" (not the current one) and "Import folder…", and the known models
-// not yet installed, each with Download and the shared DownloadPanel for
-// progress, Cancel and Retry. "Use this model" emits modelChosen(dir) and
+// not yet installed, each with Download (or Resume download, with "Discard
+// partial download" beside it, when a stopped download kept parts) and the
+// shared DownloadPanel for progress, Cancel and Retry. "Use this model" emits modelChosen(dir) and
 // closes; the main window switches the library (re-indexing is the library
 // layer's business).
 //
 // Thread rule: GUI thread. The list (ModelStore::installed plus a folder
-// walk for sizes), removal and import checks run on worker threads; the
+// walk for sizes, the known models' parts), removal, discarding parts and
+// import checks run on worker threads; the
 // dialog shows their answers when they arrive. Closing the dialog cancels a
 // download in flight; its parts are kept and the next Download resumes.
 
@@ -59,11 +61,12 @@ private:
     void buildInstalled(QVBoxLayout* layout);
     void buildAvailable(QVBoxLayout* layout);
     void showInstalled(const std::vector<InstalledModelRow>& rows);
-    void showAvailable(const std::vector<InstalledModelRow>& rows);
+    void showAvailable(const std::vector<InstalledModelRow>& rows, const std::vector<KnownModelState>& known);
     void updateButtons();
     void useSelected();
     void askRemoveSelected();
     void removeModel(const QString& path, const QString& name);
+    void discardPartial(const QString& repo);
     void setStatus(const QString& sentence);
 
     QString currentDir_;

@@ -1,3 +1,6 @@
+// The model pages' disk reads (ModelScan.h): blocking, stateless, called on
+// worker threads so that the GUI thread never walks a model folder.
+
 #include "ModelScan.h"
 
 #include "KnownModels.h"

@@ -1,3 +1,7 @@
+// The line above the grid (see ResultsHeader.h): the matches sentence with
+// its "show all" link, the query as understood, and the sort order.
+// Thread rule: GUI thread only.
+
 #include "ResultsHeader.h"
 
 #include <QComboBox>

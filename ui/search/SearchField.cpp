@@ -1,3 +1,7 @@
+// The search field (see SearchField.h): typing pause, history in QSettings
+// with a completer, and image drops. Thread rule: GUI thread only; drags are
+// judged by URL names alone (hasLocalImages), the files looked at on drop.
+
 #include "SearchField.h"
 
 #include "ImageDrops.h"

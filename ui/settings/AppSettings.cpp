@@ -1,3 +1,8 @@
+// Loading and saving the window's preferences (see AppSettings.h) under
+// QSettings keys, values clamped to sane ranges; and which library to open.
+// Thread rule: any thread that may use QSettings; resolveLibrary() may make
+// the library folder (LibraryLocation::resolve), so call it before the window.
+
 #include "AppSettings.h"
 
 #include "LibraryLocation.h"

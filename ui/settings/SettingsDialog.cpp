@@ -1,3 +1,8 @@
+// The Settings dialog (see SettingsDialog.h): fills the form from
+// AppSettings::load() and, on OK, saves and emits settingsChanged (saying
+// whether the library moved). Thread rule: GUI thread only; touches QSettings
+// and a folder chooser, never the library itself.
+
 #include "SettingsDialog.h"
 
 #include <QCheckBox>

@@ -1,3 +1,7 @@
+// The grid's album menus (see AlbumActions.h), built from the browser's last
+// sidebar contents. Thread rule: GUI thread; every edit is queued to the
+// LibraryBrowser, which runs it on its browse thread.
+
 #include "AlbumActions.h"
 
 #include "AlbumPrompts.h"

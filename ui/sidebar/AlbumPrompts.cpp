@@ -1,3 +1,7 @@
+// The album questions (see AlbumPrompts.h): QInputDialog / QMessageBox
+// wrappers that trim and check the answer. Thread rule: GUI thread (modal
+// dialogs); nothing here touches the library.
+
 #include "AlbumPrompts.h"
 
 #include <QCoreApplication>

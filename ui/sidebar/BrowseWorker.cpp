@@ -1,21 +1,19 @@
+// The sidebar's browse worker (see BrowseWorker.h): reads and album edits,
+// each caught and turned into one sentence naming what failed.
+// Thread rule: everything here runs on LibraryBrowser's browse thread; the
+// Catalog connection it opens is used on that thread only.
+
 #include "BrowseWorker.h"
 
 #include "AlbumLibrary.h"
 #include "Catalog.h"
 #include "CollectionReader.h"
 #include "LibraryModel.h"
+#include "SidebarText.h"
 
 #include <QtDebug>
 
 namespace photosearch {
-namespace {
-
-QString photosText(qint64 n)
-{
-    return n == 1 ? BrowseWorker::tr("1 photo") : BrowseWorker::tr("%1 photos").arg(n);
-}
-
-} // namespace
 
 BrowseWorker::BrowseWorker(const QString& libraryDir, std::shared_ptr<const std::atomic_int> latestCollection)
     : libraryDir_(libraryDir)
@@ -37,15 +35,16 @@ QString BrowseWorker::modelId()
     return libraryModelId(catalog());
 }
 
-QString BrowseWorker::sentenceFor(const std::exception& e) const
+QString BrowseWorker::sentenceFor(const std::exception& e, const QString& what) const
 {
     // AlbumError's message is already the sentence for the user.
     if (dynamic_cast<const AlbumError*>(&e))
         return QString::fromUtf8(e.what());
     if (dynamic_cast<const CatalogError*>(&e))
-        return tr("The library catalog could not be read or written; if an index run is going, try again when it "
-                  "has finished.");
-    return tr("The albums could not be read because of an unexpected error.");
+        return tr("%1: the library catalog could not be read or written; if an index run is going, try again when "
+                  "it has finished.")
+            .arg(what);
+    return tr("%1; try again, and if it keeps failing, restart PhotoSearch.").arg(what);
 }
 
 void BrowseWorker::sidebar()
@@ -56,7 +55,8 @@ void BrowseWorker::sidebar()
         if (dynamic_cast<const CatalogError*>(&e))
             catalog_.reset(); // reopened by the next call
         qWarning("sidebar: %s", e.what());
-        Q_EMIT failed(sentenceFor(e), QString::fromUtf8(e.what()));
+        Q_EMIT failed(sentenceFor(e, tr("The library's folders and albums could not be listed")),
+                      QString::fromUtf8(e.what()));
     }
 }
 
@@ -72,11 +72,13 @@ void BrowseWorker::collection(int requestId, const CollectionRequest& request)
         if (dynamic_cast<const CatalogError*>(&e))
             catalog_.reset();
         qWarning("collection: %s", e.what());
-        Q_EMIT collectionFailed(requestId, sentenceFor(e), QString::fromUtf8(e.what()));
+        Q_EMIT collectionFailed(requestId, sentenceFor(e, tr("The photos of this entry could not be read")),
+                                QString::fromUtf8(e.what()));
     }
 }
 
-void BrowseWorker::edit(const QString& oldName, const QString& newName, const std::function<QString()>& change)
+void BrowseWorker::edit(const QString& oldName, const QString& newName, const QString& what,
+                        const std::function<QString()>& change)
 {
     try {
         const QString message = change();
@@ -85,13 +87,13 @@ void BrowseWorker::edit(const QString& oldName, const QString& newName, const st
         if (dynamic_cast<const CatalogError*>(&e))
             catalog_.reset();
         qWarning("album edit: %s", e.what());
-        Q_EMIT failed(sentenceFor(e), QString::fromUtf8(e.what()));
+        Q_EMIT failed(sentenceFor(e, what), QString::fromUtf8(e.what()));
     }
 }
 
 void BrowseWorker::createAlbum(const QString& name, AlbumKind kind)
 {
-    edit(name, name.trimmed(), [&] {
+    edit(name, name.trimmed(), tr("The album “%1” could not be created").arg(name.trimmed()), [&] {
         const AlbumRow row = AlbumStore(catalog()).create(name, kind);
         return kind == AlbumKind::FewShot
                    ? tr("Created the few-shot album “%1”; mark photos as belonging to it to fill it.").arg(row.name)
@@ -101,7 +103,8 @@ void BrowseWorker::createAlbum(const QString& name, AlbumKind kind)
 
 void BrowseWorker::addToAlbum(const QString& name, const QStringList& paths)
 {
-    edit(name, name.trimmed(), [&] {
+    const QString what = tr("%1 could not be added to the album “%2”").arg(photosText(paths.size()), name.trimmed());
+    edit(name, name.trimmed(), what, [&] {
         AlbumLibrary albums(catalog(), modelId());
         const int added = albums.add(name, paths);
         const AlbumSummary s = albums.summary(name);
@@ -114,7 +117,9 @@ void BrowseWorker::addToAlbum(const QString& name, const QStringList& paths)
 
 void BrowseWorker::removeFromAlbum(const QString& name, const QStringList& paths)
 {
-    edit(name, name.trimmed(), [&] {
+    const QString what =
+        tr("%1 could not be removed from the album “%2”").arg(photosText(paths.size()), name.trimmed());
+    edit(name, name.trimmed(), what, [&] {
         AlbumLibrary albums(catalog(), modelId());
         const int removed = albums.remove(name, paths);
         const AlbumSummary s = albums.summary(name);
@@ -126,7 +131,7 @@ void BrowseWorker::removeFromAlbum(const QString& name, const QStringList& paths
 
 void BrowseWorker::renameAlbum(const QString& name, const QString& newName)
 {
-    edit(name, newName.trimmed(), [&] {
+    edit(name, newName.trimmed(), tr("The album “%1” could not be renamed").arg(name.trimmed()), [&] {
         AlbumLibrary(catalog(), modelId()).rename(name, newName);
         return tr("Renamed “%1” to “%2”.").arg(name.trimmed(), newName.trimmed());
     });
@@ -134,7 +139,7 @@ void BrowseWorker::renameAlbum(const QString& name, const QString& newName)
 
 void BrowseWorker::deleteAlbum(const QString& name)
 {
-    edit(name, QString(), [&] {
+    edit(name, QString(), tr("The album “%1” could not be deleted").arg(name.trimmed()), [&] {
         AlbumLibrary(catalog(), modelId()).deleteAlbum(name);
         return tr("Deleted the album “%1”; its photos stay in the library and on disk.").arg(name.trimmed());
     });
@@ -142,7 +147,8 @@ void BrowseWorker::deleteAlbum(const QString& name)
 
 void BrowseWorker::markForAlbum(const QString& name, const QStringList& paths, bool in)
 {
-    edit(name, name.trimmed(), [&] {
+    const QString what = tr("%1 could not be marked for the album “%2”").arg(photosText(paths.size()), name.trimmed());
+    edit(name, name.trimmed(), what, [&] {
         AlbumStore store(catalog());
         Catalog::Transaction transaction(catalog());
         const std::optional<AlbumRow> existing = store.album(name);
@@ -160,7 +166,7 @@ void BrowseWorker::markForAlbum(const QString& name, const QStringList& paths, b
 
 void BrowseWorker::trainAlbum(const QString& name)
 {
-    edit(name, name.trimmed(), [&] {
+    edit(name, name.trimmed(), tr("The album “%1” could not learn from its marked photos").arg(name.trimmed()), [&] {
         AlbumStore store(catalog());
         const AlbumRow row = store.requireAlbum(name);
         if (row.kind != AlbumKind::FewShot)

@@ -60,10 +60,13 @@ Q_SIGNALS:
 private:
     Catalog& catalog();
     QString modelId();
-    // Runs one edit; on success reports `edited` with what it returned.
-    void edit(const QString& oldName, const QString& newName, const std::function<QString()>& change);
-    // The sentence for an exception from the catalog or the albums.
-    QString sentenceFor(const std::exception& e) const;
+    // Runs one edit; on success reports `edited` with what it returned, on
+    // failure `failed` with `what` ("The album “Beach” could not be renamed").
+    void edit(const QString& oldName, const QString& newName, const QString& what,
+              const std::function<QString()>& change);
+    // The sentence for an exception from the catalog or the albums; `what`
+    // says which action failed, without the closing full stop.
+    QString sentenceFor(const std::exception& e, const QString& what) const;
 
     QString libraryDir_;
     std::shared_ptr<const std::atomic_int> latest_;

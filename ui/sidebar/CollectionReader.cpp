@@ -1,3 +1,8 @@
+// Reading the sidebar's contents and one entry's photos (see
+// CollectionReader.h) with the CLI's own calls, shaped as SearchResults.
+// Thread rule: uses the caller's Catalog, so it runs on the caller's thread
+// (BrowseWorker's browse thread in the window).
+
 #include "CollectionReader.h"
 
 #include "AlbumLibrary.h"

@@ -1,3 +1,8 @@
+// The browse thread's owner (see LibraryBrowser.h): queues calls to the
+// BrowseWorker and forwards its answers, dropping stale collections.
+// Thread rule: GUI thread; the worker lives on thread_, and the destructor
+// waits for it (edits are short catalog transactions).
+
 #include "LibraryBrowser.h"
 
 #include "BrowseWorker.h"
@@ -74,8 +79,10 @@ void LibraryBrowser::onEdited(const QString& message, const QString& oldName, co
 {
     Q_EMIT statusMessage(message);
     const bool shownAlbum = shown_.kind == CollectionRequest::Kind::Album && shown_.key == oldName;
-    if (shownAlbum && album.isEmpty())
+    if (shownAlbum && album.isEmpty()) {
         shown_ = {}; // deleted: the sidebar will select nothing
+        Q_EMIT collectionCleared();
+    }
     else if (shownAlbum) {
         shown_.key = album; // renamed, or its photos changed
         reloadCollection();

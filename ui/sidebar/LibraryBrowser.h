@@ -60,6 +60,8 @@ Q_SIGNALS:
     void sidebarReady(const photosearch::SidebarContents& contents);
     // An album changed: the sidebar is being read again.
     void sidebarChanged();
+    // The collection shown is gone (its album was deleted).
+    void collectionCleared();
     void collectionReady(const photosearch::SearchResults& results);
     void collectionFailed(const QString& sentence, const QString& detail);
     // A sentence for the status bar after a successful edit.

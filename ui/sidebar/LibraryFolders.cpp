@@ -1,3 +1,7 @@
+// The sidebar's "Folders" from the photos' paths (see LibraryFolders.h):
+// top-most folders directly holding Ok photos, with their photo counts.
+// Thread rule: pure functions on values, any thread; no disk access.
+
 #include "LibraryFolders.h"
 
 #include <QFileInfo>

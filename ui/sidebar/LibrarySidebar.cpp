@@ -1,14 +1,19 @@
+// The sidebar tree (see LibrarySidebar.h): rebuilt from the browser's
+// contents, entries asking the browser for their photos, album editing.
+// Thread rule: GUI thread only; reads and edits run on the browser's thread.
+
 #include "LibrarySidebar.h"
 
 #include "AlbumPrompts.h"
+#include "FolderLabels.h"
 #include "LibraryBrowser.h"
 #include "SidebarDelegate.h"
+#include "SidebarText.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QHash>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QMenu>
@@ -26,20 +31,6 @@ using Kind = CollectionRequest::Kind;
 // Beyond this many groups the Duplicates entry lists them all at once only:
 // thousands of rows of file names help nobody find anything.
 constexpr int kMaxListedGroups = 300;
-
-QString photosText(qint64 n)
-{
-    return n == 1 ? LibrarySidebar::tr("1 photo") : LibrarySidebar::tr("%1 photos").arg(n);
-}
-
-// "~/Pictures" rather than "/home/ann/Pictures": the part that tells folders apart.
-QString folderLabel(const QString& path)
-{
-    const QString home = QDir::homePath();
-    if (home != QLatin1String("/") && (path == home || path.startsWith(home + QLatin1Char('/'))))
-        return QDir::toNativeSeparators(QLatin1Char('~') + path.mid(home.size()));
-    return QDir::toNativeSeparators(path);
-}
 
 QStandardItem* entry(const QString& text, Kind kind, const QString& key, const QString& count,
                      const QString& spoken)
@@ -143,15 +134,14 @@ void LibrarySidebar::addFolders(const SidebarContents& c)
 {
     QStandardItem* section = addSection(tr("Folders"), tr("Folders, %n", nullptr, int(c.folders.size())));
     const QIcon icon = style()->standardIcon(QStyle::SP_DirIcon);
-    // A folder's own name is what tells it apart; the path only when two
-    // folders share a name (the full path is the tooltip either way).
-    QHash<QString, int> names;
+    // By name unless two share it (the full path is the tooltip either way).
+    QStringList paths;
     for (const FolderEntry& f : c.folders)
-        ++names[QFileInfo(f.path).fileName()];
-    for (const FolderEntry& f : c.folders) {
-        const QString name = QFileInfo(f.path).fileName();
-        const QString label = name.isEmpty() || names.value(name) > 1 ? folderLabel(f.path) : name;
-        QStandardItem* item = entry(label, Kind::Folder, f.path, QString::number(f.photos),
+        paths << f.path;
+    const QStringList labels = folderLabels(paths);
+    for (size_t i = 0; i < c.folders.size(); ++i) {
+        const FolderEntry& f = c.folders[i];
+        QStandardItem* item = entry(labels.at(qsizetype(i)), Kind::Folder, f.path, QString::number(f.photos),
                                     tr("Folder %1, %2").arg(QDir::toNativeSeparators(f.path), photosText(f.photos)));
         item->setIcon(icon);
         section->appendRow(item);

@@ -1,3 +1,7 @@
+// Painting of a sidebar row (see SidebarDelegate.h): name elided in the
+// middle, count right-aligned in the placeholder colour, a little taller rows.
+// Thread rule: GUI thread (item delegates paint there).
+
 #include "SidebarDelegate.h"
 
 #include "LibrarySidebar.h"

@@ -10,6 +10,7 @@ target_sources(photosearch_ui PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/LibraryFolders.cpp ${CMAKE_CURRENT_LIST_DIR}/LibraryFolders.h
   ${CMAKE_CURRENT_LIST_DIR}/LibrarySidebar.cpp ${CMAKE_CURRENT_LIST_DIR}/LibrarySidebar.h
   ${CMAKE_CURRENT_LIST_DIR}/SidebarDelegate.cpp ${CMAKE_CURRENT_LIST_DIR}/SidebarDelegate.h
+  ${CMAKE_CURRENT_LIST_DIR}/SidebarText.cpp ${CMAKE_CURRENT_LIST_DIR}/SidebarText.h
   ${CMAKE_CURRENT_LIST_DIR}/SidebarTypes.h
 )
 target_include_directories(photosearch_ui PUBLIC ${CMAKE_CURRENT_LIST_DIR})

@@ -1,3 +1,7 @@
+// The empty library's page (see AddFoldersPage.h): "Add My Pictures (…)"
+// when the Pictures folder exists, and a folder chooser either way.
+// Thread rule: GUI thread only; one stat of the Pictures folder when built.
+
 #include "AddFoldersPage.h"
 
 #include <QDir>
