@@ -24,6 +24,8 @@
 #include <QMessageBox>
 #include <QTimer>
 
+#include <cstdio>
+
 namespace {
 
 struct ScreenshotPlan {
@@ -121,7 +123,10 @@ int main(int argc, char** argv)
     const QString libraryDir = photosearch::AppSettings::resolveLibrary(parser.value(library));
     QString error;
     if (!photosearch::LibraryLocation::ensureWritable(libraryDir, &error)) {
-        QMessageBox::critical(nullptr, QStringLiteral("PhotoSearch"), error);
+        // With --screenshot nobody is there to close a message box.
+        std::fprintf(stderr, "photosearch: %s\n", qPrintable(error));
+        if (!parser.isSet(screenshot))
+            QMessageBox::critical(nullptr, QStringLiteral("PhotoSearch"), error);
         return 1;
     }
     // Closing the window (or File ▸ Quit) during an index run cancels it and

@@ -116,8 +116,10 @@ ImageExpansion expandImagePaths(const QStringList& paths, int cap)
         const QFileInfo info(path);
         if (info.isDir())
             folders << path;
-        else if (hasImageFileName(path) || (info.isFile() && hasImageContent(path)))
-            add(path); // a missing image file still gets a row: its error says so
+        else if (info.isFile() ? hasImageFileName(path) || hasImageContent(path)
+                               : !info.exists() && hasImageFileName(path))
+            add(path); // a missing image file still gets a row: its error says so;
+                       // a FIFO or device does not (opening one can block forever)
         else
             ++out.notImages;
     }
