@@ -240,6 +240,7 @@ void MainWindow::connectController()
     connect(c, &LibraryController::resultsReady, this, &MainWindow::showResults);
     connect(c, &LibraryController::searchFailed, this, &MainWindow::showError);
     connect(c, &LibraryController::stopped, this, [this] {
+        controllerStopped_ = true;
         if (closing_)
             close(); // the run has stopped: close for real
     });
@@ -360,10 +361,14 @@ void MainWindow::closeEvent(QCloseEvent* event)
     // the final index save cannot be interrupted. Cancel, keep the window up
     // with a busy message, and close for real once both threads have
     // stopped (the controller's stopped() calls close() again).
-    if (!controller_->hasStopped()) {
+    // Once stopping began, only the controller's stopped() closes the window,
+    // however fast the threads end: a second close request changes nothing.
+    if (closing_ && !controllerStopped_) {
         event->ignore();
-        if (closing_)
-            return; // already stopping
+        return;
+    }
+    if (!closing_ && !controller_->hasStopped()) {
+        event->ignore();
         closing_ = true;
         centralWidget()->setEnabled(false);
         menuBar()->setEnabled(false);

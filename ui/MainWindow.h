@@ -171,6 +171,7 @@ private:
     bool detailInfoPending_ = false;
     bool detailImagePending_ = false;
     bool closing_ = false;
+    bool controllerStopped_ = false; // its threads have ended (stopped() arrived)
     bool shownOnce_ = false;
 };
 
