@@ -32,13 +32,15 @@ constexpr int kImageBatch = 8;
 // (which must exist), else the default library if it already exists.
 std::unique_ptr<Catalog> openCacheCatalog(const CliArgs& a)
 {
-    if (a.has(QStringLiteral("library")))
-        return std::make_unique<Catalog>(openLibraryDir(a, LibraryUse::MustExist));
+    if (a.has(QStringLiteral("library"))) {
+        const QString dir = openLibraryDir(a, LibraryUse::Read);
+        return std::make_unique<Catalog>(dir, libraryAccess(dir));
+    }
     const QString dir = LibraryLocation::resolve();
     if (!QFileInfo::exists(QDir(dir).filePath(QStringLiteral("catalog.sqlite"))))
         return nullptr;
     try {
-        return std::make_unique<Catalog>(dir);
+        return std::make_unique<Catalog>(dir, libraryAccess(dir));
     } catch (const CatalogError&) {
         return nullptr; // only a cache: classify works without it
     }

@@ -232,6 +232,7 @@ int indexCommand(const QStringList& args)
     printJsonLine(QJsonObject{
         {QStringLiteral("scanned"), s.scanned},
         {QStringLiteral("added"), s.added},
+        {QStringLiteral("vanished"), s.vanished},
         {QStringLiteral("updated"), s.updated},
         {QStringLiteral("removed"), s.removed},
         {QStringLiteral("failed"), s.failed},

@@ -6,10 +6,13 @@
 #include "LibraryModel.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 
 #include <stdexcept>
+
+#include <unistd.h>
 
 namespace photosearch::cli {
 
@@ -33,15 +36,35 @@ QString openLibraryDir(const CliArgs& args, LibraryUse use)
                                                 "choose another with --library.")
                                      .arg(dir)
                                      .toStdString());
-    if (use == LibraryUse::MustExist && !QFileInfo::exists(QDir(dir).filePath(QStringLiteral("catalog.sqlite"))))
+    if (use != LibraryUse::Create && !QFileInfo::exists(QDir(dir).filePath(QStringLiteral("catalog.sqlite"))))
         throw std::runtime_error(QStringLiteral("There is no library at %1; index a folder into it first "
                                                 "(photosearch-cli index --model DIR FOLDER).")
+                                     .arg(dir)
+                                     .toStdString());
+    if (use == LibraryUse::Read)
+        return dir;
+    if (qEnvironmentVariableIntValue("PHOTOSEARCH_READ_ONLY") == 1)
+        throw std::runtime_error(QStringLiteral("The library at %1 is opened read-only (PHOTOSEARCH_READ_ONLY=1); "
+                                                "unset PHOTOSEARCH_READ_ONLY to index, tag or edit albums.")
                                      .arg(dir)
                                      .toStdString());
     QString error;
     if (!LibraryLocation::ensureWritable(dir, &error))
         throw std::runtime_error(error.toStdString());
     return dir;
+}
+
+bool libraryIsReadOnly(const QString& dir)
+{
+    if (qEnvironmentVariableIntValue("PHOTOSEARCH_READ_ONLY") == 1)
+        return true;
+    const QByteArray catalog = QFile::encodeName(QDir(dir).filePath(QStringLiteral("catalog.sqlite")));
+    return ::access(QFile::encodeName(dir).constData(), W_OK) != 0 || ::access(catalog.constData(), W_OK) != 0;
+}
+
+Catalog::Access libraryAccess(const QString& dir)
+{
+    return libraryIsReadOnly(dir) ? Catalog::Access::ReadOnly : Catalog::Access::ReadWrite;
 }
 
 QString resolveModelDir(const CliArgs& args, const Catalog& catalog)

@@ -2,16 +2,13 @@
 // What the library commands (index, search, similar, stats) share: which
 // library, which model, which device, which filters.
 
+#include "Catalog.h"
 #include "CliArgs.h"
 #include "Compute.h"
 #include "PhotoFilter.h"
 
 #include <QString>
 #include <QStringList>
-
-namespace photosearch {
-class Catalog;
-}
 
 namespace photosearch::cli {
 
@@ -20,13 +17,24 @@ QStringList libraryValueOptions();
 // --after, --before, --folder, --format.
 QStringList filterValueOptions();
 
-enum class LibraryUse { Create, MustExist };
+// Create: index (made when missing). MustExist: the other writing commands.
+// Read: search, similar, stats, classify — they work on a read-only library.
+enum class LibraryUse { Create, MustExist, Read };
 
 // --library, else $PHOTOSEARCH_LIBRARY, else the default. `Create` makes it
-// when missing (index); `MustExist` refuses a folder without a catalog, so
-// that a mistyped path is an error rather than an empty library. Throws
-// std::runtime_error with a sentence when it is unusable.
+// when missing (index); `MustExist` and `Read` refuse a folder without a
+// catalog, so that a mistyped path is an error rather than an empty library.
+// `Create` and `MustExist` refuse a read-only library (see
+// libraryIsReadOnly) with a sentence. Throws std::runtime_error with a
+// sentence when it is unusable.
 QString openLibraryDir(const CliArgs& args, LibraryUse use);
+
+// Whether `dir` is to be opened read-only: $PHOTOSEARCH_READ_ONLY=1 forces
+// it (for backups one must not touch, and for tests: root ignores
+// permission bits); otherwise when the folder or its catalog cannot be
+// written. Read commands then open Catalog::Access::ReadOnly.
+bool libraryIsReadOnly(const QString& dir);
+Catalog::Access libraryAccess(const QString& dir);
 
 // resolveLibraryModelDir (index/library/LibraryModel.h) with --model.
 // Throws UsageError when none is known, and what requireModelFolder

@@ -52,14 +52,15 @@ int run(const QStringList& args, Mode mode)
     if (sort != QLatin1String("relevance") && sort != QLatin1String("date"))
         throw UsageError("--sort takes relevance or date, not '" + sort.toStdString() + "'");
 
-    const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
+    const QString libraryDir = openLibraryDir(a, LibraryUse::Read);
+    const Catalog::Access access = libraryAccess(libraryDir);
     QString modelDir;
     {
-        const Catalog catalog(libraryDir);
+        const Catalog catalog(libraryDir, access);
         modelDir = resolveModelDir(a, catalog);
     }
     const ClipEncoder encoder(modelDir, computeFromArgs(a));
-    SearchEngine engine(libraryDir, encoder, modelIdForDirectory(modelDir));
+    SearchEngine engine(libraryDir, encoder, modelIdForDirectory(modelDir), access);
     if (!engine.rebuildReason().isEmpty())
         std::fprintf(stderr, "Rebuilt the vector index from the catalog (%s).\n", qPrintable(engine.rebuildReason()));
     if (engine.vectorCount() == 0)

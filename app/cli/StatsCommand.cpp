@@ -13,8 +13,8 @@ int statsCommand(const QStringList& args)
     const CliArgs a(args, {QStringLiteral("library")}, {});
     if (!a.positionals().isEmpty())
         throw UsageError("stats takes no arguments");
-    const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
-    const Catalog catalog(libraryDir);
+    const QString libraryDir = openLibraryDir(a, LibraryUse::Read);
+    const Catalog catalog(libraryDir, libraryAccess(libraryDir));
     const Catalog::Stats s = catalog.stats();
 
     QJsonObject formats;

@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringDecoder>
 
 #include <c10/util/Exception.h>
 #include <torch/version.h>
@@ -27,6 +28,30 @@ void printJsonLine(const QJsonObject& object)
 } // namespace photosearch::cli
 
 namespace {
+
+// Qt decodes argv as UTF-8 and replaces bytes it cannot decode, so a file
+// whose name is not UTF-8 would be looked for under another name and be
+// "missing". Such an argument is refused up front with what to do; the
+// indexer records such files with the same advice (FolderScanner).
+// Returns the sentence, or an empty string when every argument is UTF-8.
+QString nonUtf8ArgumentError(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString text = decoder.decode(QByteArrayView(argv[i])); // decodes (lazily converted)
+        Q_UNUSED(text);
+        if (!decoder.hasError())
+            continue;
+        QString escaped; // the bytes as the shell's $'...' would give them
+        for (const char c : QByteArrayView(argv[i]))
+            escaped += uchar(c) >= 0x80 || uchar(c) < 0x20 ? QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'))
+                                                           : QString(QLatin1Char(c));
+        return QStringLiteral("The argument %1 is a name that is not valid UTF-8, which PhotoSearch cannot open; "
+                              "rename the file (for example with convmv) and run again.")
+            .arg(escaped);
+    }
+    return {};
+}
 
 const char* kUsage =
     "usage: photosearch-cli COMMAND [options]\n"
@@ -94,6 +119,10 @@ int main(int argc, char** argv)
     if (args.first() == QLatin1String("--version")) {
         std::printf("photosearch-cli %s (Qt %s, LibTorch %s)\n", PHOTOSEARCH_VERSION, qVersion(), TORCH_VERSION);
         return 0;
+    }
+    if (const QString error = nonUtf8ArgumentError(argc, argv); !error.isEmpty()) {
+        std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(error));
+        return 1;
     }
     const QString command = args.takeFirst();
     using namespace photosearch::cli;

@@ -20,7 +20,7 @@ namespace {
 [[noreturn]] void fail(const QString& name, const QString& what, const heif_error& error)
 {
     throw ImageError(QStringLiteral("%1 cannot be read as a HEIF/AVIF image (%2: %3).")
-                         .arg(name, what, QString::fromUtf8(error.message ? error.message : "unknown error"))
+                         .arg(name, what, QString::fromUtf8(error.message ? error.message : "unknown error").simplified())
                          .toStdString());
 }
 

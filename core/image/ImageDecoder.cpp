@@ -12,8 +12,12 @@
 #include <QFile>
 #include <QImageReader>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <functional>
 
 namespace photosearch {
 namespace {
@@ -93,6 +97,59 @@ bool bmpTruncated(const QByteArray& head, qint64 fileSize)
         return fileSize < qint64(pixelOffset);
     const qint64 rowBytes = (width * bpp + 31) / 32 * 4;
     return fileSize < qint64(pixelOffset) + rowBytes * height;
+}
+
+ImageError truncatedJpeg(const QString& name)
+{
+    return ImageError(QStringLiteral("%1 cannot be read as an image (the JPEG file is truncated).")
+                          .arg(name).toStdString());
+}
+
+// Reads `n` bytes at `pos` of the file being checked (fewer at its end).
+using ReadAt = std::function<QByteArray(qint64 pos, qint64 n)>;
+
+// Where the first scan (SOS marker) of a JPEG starts, walking the marker
+// segments from the start; -1 when the file ends before one.
+qint64 jpegScanStart(const ReadAt& readAt, qint64 size)
+{
+    qint64 pos = 2; // after SOI
+    while (pos + 4 <= size) {
+        const QByteArray m = readAt(pos, 4);
+        if (m.size() < 4 || uchar(m[0]) != 0xFF)
+            return -1;
+        const uchar marker = uchar(m[1]);
+        if (marker == 0xFF) { // fill byte
+            ++pos;
+            continue;
+        }
+        if (marker == 0xDA)
+            return pos;
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { // no length
+            pos += 2;
+            continue;
+        }
+        pos += 2 + ((uchar(m[2]) << 8) | uchar(m[3]));
+    }
+    return -1;
+}
+
+// libjpeg, through Qt, decodes a JPEG cut short with only a warning and
+// fills the rest with grey. A whole one has an EOI marker (FF D9) after its
+// first scan; anything after it (zero padding, a camera's trailer) is
+// allowed. Searched backwards from the end, so a whole file costs one read.
+bool jpegTruncated(const ReadAt& readAt, qint64 size)
+{
+    const qint64 scan = jpegScanStart(readAt, size);
+    if (scan < 0)
+        return true;
+    constexpr qint64 kChunk = 64 * 1024;
+    for (qint64 end = size; end > scan; end -= kChunk - 1) {
+        const qint64 begin = std::max(scan, end - kChunk);
+        const QByteArray chunk = readAt(begin, end - begin);
+        if (chunk.lastIndexOf(QByteArray("\xFF\xD9", 2)) >= 0)
+            return false;
+    }
+    return true;
 }
 
 // The size, as stored, that a reduced decode must still cover; invalid for
@@ -175,8 +232,38 @@ DecodedImage decodeHeifFile(const QByteArray& bytes, ImageFormat format, const Q
     return result;
 }
 
+// What a non-regular file is, for the refusal below.
+const char* fileKind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a named pipe";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISDIR(mode))
+        return "a folder";
+    return "a special file";
+}
+
+// Only regular files are opened: opening a FIFO blocks until a writer
+// comes, and a device (/dev/zero, maybe through a symlink) never ends. The
+// type is taken with stat(), following symlinks, before any open(). A file
+// that cannot be stat'ed is left to open() to report.
+void refuseNonRegular(const QString& path, const QString& name)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 || S_ISREG(st.st_mode))
+        return;
+    throw ImageError(QStringLiteral("%1 is %2, not an image file; give the path of a photo.")
+                         .arg(name, QLatin1String(fileKind(st.st_mode))).toStdString());
+}
+
 void openForReading(QFile& file, const QString& name)
 {
+    refuseNonRegular(file.fileName(), name);
     if (!file.open(QIODevice::ReadOnly))
         throw cannotRead(name, file.errorString());
     const qint64 size = file.size();
@@ -251,6 +338,16 @@ DecodedImage ImageDecoder::decodeFile(const QString& path, const DecodeTarget& t
         if (bmpTruncated(head, file.size()))
             throw truncatedBmp(name);
         break;
+    case ImageFormat::Jpeg: {
+        const ReadAt readAt = [&file](qint64 pos, qint64 n) {
+            return file.seek(pos) ? file.read(n) : QByteArray();
+        };
+        if (jpegTruncated(readAt, file.size()))
+            throw truncatedJpeg(name);
+        if (!file.seek(0))
+            throw cannotRead(name, file.errorString());
+        break;
+    }
     default:
         break;
     }
@@ -275,6 +372,12 @@ DecodedImage ImageDecoder::decode(const QByteArray& bytes, const QString& path, 
         if (bmpTruncated(bytes.left(kHeadBytes), bytes.size()))
             throw truncatedBmp(name);
         break;
+    case ImageFormat::Jpeg: {
+        const ReadAt readAt = [&bytes](qint64 pos, qint64 n) { return bytes.mid(pos, n); };
+        if (jpegTruncated(readAt, bytes.size()))
+            throw truncatedJpeg(name);
+        break;
+    }
     default:
         break;
     }

@@ -48,8 +48,10 @@ public:
     static constexpr qint64 maxFileBytes = qint64(1) << 30;
 
     // A whole image file, for decode(bytes, ...). Throws ImageError naming
-    // the file when it cannot be opened or read, or is larger than
-    // maxFileBytes. An empty file gives an empty array (decode() then
+    // the file when it is not a regular file (a FIFO, a device, a socket,
+    // also through a symlink: refused by type before it is opened, so that
+    // nothing blocks or reads forever), cannot be opened or read, or is
+    // larger than maxFileBytes. An empty file gives an empty array (decode() then
     // refuses it).
     static QByteArray readFile(const QString& path);
 
@@ -57,16 +59,16 @@ public:
     // the size, the format (from the first bytes) and the pixel count (from
     // the header) are checked before the pixels are read, so that a huge
     // file that is no image, or an image bomb, costs a few reads. Throws
-    // ImageError for missing, unreadable, corrupt or oversized files; see
+    // ImageError for missing, non-regular, unreadable, corrupt, truncated or oversized files; see
     // decode(bytes, ...) for what is decoded and how.
     static DecodedImage decodeFile(const QString& path, const DecodeTarget& target = {});
 
     // The same from a file already read into memory (the indexer reads each
     // file once, to hash and decode it). `path` only names the file in
     // errors. Orientation applied; Format_RGB888 (grey expanded, alpha
-    // dropped without blending, like PIL's convert("RGB")). A truncated JPEG
-    // is not an error: Qt decodes what is there and libjpeg fills the rest
-    // with grey. Throws ImageError.
+    // dropped without blending, like PIL's convert("RGB")). A JPEG without
+    // its end marker after the first scan is refused as truncated (libjpeg
+    // would fill the rest with grey and only warn). Throws ImageError.
     static DecodedImage decode(const QByteArray& bytes, const QString& path, const DecodeTarget& target = {});
 
     // Raises Qt's process-wide image allocation limit (128 MiB in Qt 6.4,

@@ -134,17 +134,32 @@ void bumpAllGenerations(const SqliteConnection& db)
 } // namespace
 
 struct Catalog::Impl {
-    explicit Impl(const QString& file)
-        : db(file)
+    Impl(const QString& file, bool readOnly)
+        : db(file, readOnly)
+        , readOnly(readOnly)
     {
     }
     SqliteConnection db;
+    bool readOnly;
 };
 
-Catalog::Catalog(const QString& libraryDir)
+Catalog::Catalog(const QString& libraryDir, Access access)
 {
     const QString dir = QDir(libraryDir).absolutePath();
     const QString file = dir + QLatin1Char('/') + kFileName;
+    if (access == Access::ReadOnly) {
+        d_ = std::make_unique<Impl>(file, true);
+        // Upgrading writes: an older catalog cannot be read as it is.
+        const std::vector<SchemaStep>& steps = catalogSchemaSteps();
+        const int version = catalogSchemaVersion(d_->db);
+        if (version < steps.back().toVersion)
+            throw CatalogError(QStringLiteral("%1 uses an older catalog schema (%2) and is opened read-only; open it "
+                                              "once where it can be written so that it is upgraded.")
+                                   .arg(file, QString::number(version))
+                                   .toStdString());
+        upgradeCatalogSchema(d_->db, steps); // only checks a newer file
+        return;
+    }
     if (!QDir().mkpath(dir)) {
         throw CatalogError(
             QStringLiteral("Cannot create the library folder %1 for %2; check its permissions or choose another "
@@ -152,8 +167,13 @@ Catalog::Catalog(const QString& libraryDir)
                 .arg(dir, file)
                 .toStdString());
     }
-    d_ = std::make_unique<Impl>(file);
+    d_ = std::make_unique<Impl>(file, false);
     upgradeCatalogSchema(d_->db, catalogSchemaSteps());
+}
+
+bool Catalog::isReadOnly() const
+{
+    return d_->readOnly;
 }
 
 Catalog::~Catalog() = default;

@@ -36,13 +36,22 @@ public:
     // are upgraded step by step on open.
     static const int kSchemaVersion;
 
+    enum class Access { ReadWrite, ReadOnly };
+
     // Opens or creates `<libraryDir>/catalog.sqlite`. Throws CatalogError.
-    explicit Catalog(const QString& libraryDir);
+    // ReadOnly (a read-only mount, another user's library, a backup disk)
+    // never creates, upgrades or writes anything: the file is opened with
+    // SQLITE_OPEN_READONLY, writes fail with a CatalogError, and a catalog
+    // whose schema is older than this build's is refused with a sentence.
+    explicit Catalog(const QString& libraryDir, Access access = Access::ReadWrite);
     ~Catalog();
     Catalog(const Catalog&) = delete;
     Catalog& operator=(const Catalog&) = delete;
 
     QString filePath() const;
+    // Opened with Access::ReadOnly: callers skip the writes that are only
+    // caches (text embeddings, the FAISS file).
+    bool isReadOnly() const;
 
     // RAII transaction: rolled back unless commit() is called. Not nested.
     class Transaction {

@@ -1,6 +1,11 @@
 #include "SqliteConnection.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QUrl>
+
 #include <sqlite3.h>
+#include <unistd.h>
 
 namespace photosearch {
 
@@ -9,6 +14,17 @@ namespace {
 // Long enough for another PhotoSearch to finish a batch; short enough that a
 // stuck one is reported instead of hanging the app.
 constexpr int kBusyTimeoutMs = 5000;
+
+// The URI that opens `filePath` read-only (see the constructor's comment).
+QByteArray readOnlyUri(const QString& filePath)
+{
+    QByteArray uri = "file:" + QUrl::toPercentEncoding(filePath, "/") + "?mode=ro";
+    const QFileInfo file(filePath);
+    if (::access(QFile::encodeName(file.absolutePath()).constData(), W_OK) != 0
+        && !QFileInfo::exists(filePath + QStringLiteral("-shm")))
+        uri += "&immutable=1";
+    return uri;
+}
 
 QString sentenceFor(int rc, const QString& file)
 {
@@ -187,11 +203,13 @@ const void* Statement::blob(int column, int* size) const
 
 // --- SqliteConnection ---
 
-SqliteConnection::SqliteConnection(const QString& filePath)
+SqliteConnection::SqliteConnection(const QString& filePath, bool readOnly)
     : filePath_(filePath)
 {
-    const int rc = sqlite3_open_v2(filePath.toUtf8().constData(), &db_,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = readOnly ? sqlite3_open_v2(readOnlyUri(filePath).constData(), &db_,
+                                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr)
+                            : sqlite3_open_v2(filePath.toUtf8().constData(), &db_,
+                                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const QString detail = db_ ? QString::fromUtf8(sqlite3_errmsg(db_)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close_v2(db_);
@@ -203,7 +221,10 @@ SqliteConnection::SqliteConnection(const QString& filePath)
     try {
         // The first statement that reads the file: a file that is not a
         // database fails here with SQLITE_NOTADB.
-        exec("PRAGMA journal_mode=WAL");
+        if (readOnly)
+            exec("SELECT count(*) FROM sqlite_schema");
+        else
+            exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=NORMAL");
         exec("PRAGMA foreign_keys=ON");
     } catch (...) {

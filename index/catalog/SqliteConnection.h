@@ -74,8 +74,12 @@ private:
 class SqliteConnection {
 public:
     // Opens or creates the file and sets WAL, synchronous=NORMAL,
-    // foreign_keys=ON and a busy timeout. Throws CatalogError.
-    explicit SqliteConnection(const QString& filePath);
+    // foreign_keys=ON and a busy timeout. Throws CatalogError. `readOnly`
+    // opens an existing file with SQLITE_OPEN_READONLY (URI mode=ro) and
+    // changes nothing in it; when its folder cannot be written and the WAL
+    // index (-shm) is missing, SQLite could not open it in WAL mode, so it
+    // is opened immutable (a -wal left behind is then not read).
+    explicit SqliteConnection(const QString& filePath, bool readOnly = false);
     ~SqliteConnection();
     SqliteConnection(const SqliteConnection&) = delete;
     SqliteConnection& operator=(const SqliteConnection&) = delete;

@@ -67,7 +67,8 @@ std::unique_ptr<VectorStore> openVectorStore(const Catalog& catalog, const QStri
             flush();
     });
     flush();
-    if (!indexRunInProgress(libraryDir)) {
+    // A read-only library is searched from the rebuild in memory.
+    if (!catalog.isReadOnly() && !indexRunInProgress(libraryDir)) {
         // A cache: failing to write it costs the next search a rebuild.
         try {
             store->save(generation);

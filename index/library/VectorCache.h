@@ -23,7 +23,7 @@ bool indexRunInProgress(const QString& libraryDir, qint64* pid = nullptr);
 // `rebuiltBecause`, when given, is set to why the file was rebuilt (empty
 // when it was loaded as is). A rebuilt store is saved at once, unless an
 // index run is going on: the file would be stale again at once, and the
-// run saves its own.
+// run saves its own, or when the catalog is read-only (Catalog::isReadOnly).
 std::unique_ptr<VectorStore> openVectorStore(const Catalog& catalog, const QString& libraryDir,
                                              const QString& modelId, int dimension,
                                              QString* rebuiltBecause = nullptr);

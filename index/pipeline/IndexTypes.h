@@ -39,6 +39,7 @@ struct IndexSummary {
     qint64 removed = 0;   // catalog entries whose file is gone
     qint64 failed = 0;    // files that could not be indexed in this run
     qint64 unchanged = 0; // content as indexed (a new mtime alone is recorded, nothing encoded)
+    qint64 vanished = 0;  // found by the scan but gone when read (known ones are also in `removed`)
     double seconds = 0;
     double encoderSeconds = 0; // time the encoder spent encoding
     bool cancelled = false;

@@ -15,11 +15,17 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLockFile>
 #include <QThread>
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <exception>
 #include <optional>
 #include <thread>
@@ -80,6 +86,75 @@ IndexBusyError indexBusyError(const QString& libraryDir, qint64 pid)
                               .toStdString());
 }
 
+QString lockFileErrorSentence(int errnum, const QString& libraryDir)
+{
+    const QString dir = QDir::toNativeSeparators(libraryDir);
+    switch (errnum) {
+    case ENOSPC:
+        return QStringLiteral("The disk holding the library (%1) is full; free some space and run again.").arg(dir);
+    case EDQUOT:
+        return QStringLiteral("The library (%1) is over its disk quota; free some space or raise the quota, and "
+                              "run again.").arg(dir);
+    case EROFS:
+        return QStringLiteral("The library (%1) is on a read-only disk; index into a library on a writable disk "
+                              "(--library DIR).").arg(dir);
+    case EACCES:
+    case EPERM:
+        return QStringLiteral("The library folder %1 is not writable; check its permissions or choose another with "
+                              "--library.").arg(dir);
+    default:
+        return {};
+    }
+}
+
+namespace {
+
+// Why nothing can be written into `dir` now: the errno of creating and
+// writing a small probe file, else ENOSPC when no block is left for users
+// (root may still write into the reserved ones), else 0.
+int libraryWriteErrno(const QString& dir)
+{
+    QByteArray name = QFile::encodeName(dir) + "/.write-probe-XXXXXX";
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0)
+        return errno;
+    const QByteArray block(4096, '\0');
+    int result = 0;
+    if (::write(fd, block.constData(), size_t(block.size())) != block.size() || ::fsync(fd) != 0)
+        result = errno != 0 ? errno : ENOSPC;
+    ::close(fd);
+    ::unlink(name.constData());
+    struct statvfs fs {};
+    if (result == 0 && ::statvfs(QFile::encodeName(dir).constData(), &fs) == 0 && fs.f_bavail == 0)
+        result = ENOSPC;
+    return result;
+}
+
+// Takes the library's index lock or throws: CatalogError when the disk or
+// the folder is the cause (full, read-only, no permission), IndexBusyError
+// when another run holds it.
+void takeIndexLock(QLockFile& lock, const QString& libraryDir)
+{
+    if (lock.tryLock(0))
+        return;
+    qint64 pid = 0;
+    QString host, app;
+    if (!lock.getLockInfo(&pid, &host, &app))
+        pid = 0;
+    // Not created or written (Qt: PermissionError, UnknownError for a full
+    // disk), or a lock naming no process (what a disk-full stop leaves).
+    if (lock.error() != QLockFile::LockFailedError || pid <= 0) {
+        const QString sentence = lockFileErrorSentence(libraryWriteErrno(libraryDir), libraryDir);
+        if (!sentence.isEmpty()) {
+            qWarning("index.lock in %s: QLockFile error %d", qPrintable(libraryDir), int(lock.error()));
+            throw CatalogError(sentence.toStdString());
+        }
+    }
+    throw indexBusyError(libraryDir, pid);
+}
+
+} // namespace
+
 Indexer::Indexer(const QString& libraryDir, const clip::ClipModel& model, const ImagePreprocessor& preprocessor,
                  const QString& modelId)
     : libraryDir_(libraryDir)
@@ -106,13 +181,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
     // claims the other's commits. A lock left by a dead process is taken over.
     QDir().mkpath(libraryDir_);
     QLockFile lock(indexLockPath(libraryDir_));
-    if (!lock.tryLock(0)) {
-        qint64 pid = 0;
-        QString host, app;
-        if (!lock.getLockInfo(&pid, &host, &app))
-            pid = 0;
-        throw indexBusyError(libraryDir_, pid);
-    }
+    takeIndexLock(lock, libraryDir_);
 
     Catalog catalog(libraryDir_);
     if (!options.modelDir.isEmpty() && libraryModelId(catalog).isEmpty())
@@ -250,7 +319,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
                 r.record.size = job.file.size;
                 r.record.mtimeMs = job.file.mtimeMs;
                 r.record.status = PhotoStatus::Unreadable;
-                r.record.error = QStringLiteral("Unexpected error: %1").arg(QString::fromUtf8(e.what()));
+                r.record.error = QStringLiteral("Unexpected error: %1").arg(QString::fromUtf8(e.what()).simplified());
             }
             const bool pushed =
                 r.kind == Result::Kind::Encode ? toEncoder.push(std::move(r)) : toWriter.push(std::move(r));
@@ -416,6 +485,7 @@ IndexSummary Indexer::run(const IndexOptions& options, IndexControl* control,
                     removeIds.push_back(rec.id);
                 break;
             case Result::Kind::Vanished:
+                ++summary.vanished;
                 if (!isNew) {
                     catalog.removePhoto(rec.id);
                     removeIds.push_back(rec.id);

@@ -39,6 +39,12 @@ public:
 // (0 when the lock file names none: being written, or damaged).
 IndexBusyError indexBusyError(const QString& libraryDir, qint64 pid);
 
+// The sentence for index.lock that could not be created or written because
+// of `errnum` when the cause is the disk or the folder (ENOSPC, EDQUOT,
+// EROFS, EACCES, EPERM): after a disk-full stop the lock is not the
+// problem, the disk is. Empty for any other errno.
+QString lockFileErrorSentence(int errnum, const QString& libraryDir);
+
 class Indexer {
 public:
     // `model` and `preprocessor` must outlive run(); `modelId` tags every

@@ -10,6 +10,16 @@
 #include <new>
 
 namespace photosearch {
+namespace {
+
+// A recorded reason is one line (stats and the window list one per file):
+// decoders' own words (libheif's) may hold line breaks.
+QString oneLine(const char* what)
+{
+    return QString::fromUtf8(what).simplified();
+}
+
+} // namespace
 
 PhotoFile readPhotoFile(const QString& path)
 {
@@ -21,7 +31,7 @@ PhotoFile readPhotoFile(const QString& path)
         return out;
     } catch (const ImageError& e) {
         out.vanished = !QFileInfo::exists(path);
-        out.error = QString::fromUtf8(e.what());
+        out.error = oneLine(e.what());
         return out;
     }
     out.contentHash = contentHashOf(out.bytes);
@@ -57,7 +67,7 @@ void decodePhoto(const QByteArray& bytes, const ImagePreprocessor& preprocessor,
         record.phash.reset();
         record.status = PhotoStatus::Failed;
         // ImageError names the file; the catalog row already does.
-        record.error = QString::fromUtf8(e.what());
+        record.error = oneLine(e.what());
         return;
     }
     readMetadataInto(bytes, record);

@@ -109,7 +109,7 @@ private:
                 result_.cancelled = true;
                 break;
             }
-            const QString name = QFile::decodeName(raw.c_str());
+            const QString name = fileSystemName(QByteArray(raw.c_str()));
             const QString path = (dirPath.endsWith(QLatin1Char('/')) ? dirPath : dirPath + QLatin1Char('/')) + name;
             if (::fstatat(dirfd(dir), raw.c_str(), &st, 0) != 0)
                 continue; // vanished since readdir, or a dangling link
@@ -157,8 +157,8 @@ private:
         if (!validUtf8(raw.c_str()))
             f.problem = QStringLiteral("The file name is not valid UTF-8; rename the file to index it.");
         else if (!validUtf8(rawPath.c_str()))
-            f.problem = QStringLiteral("The name of a folder above this file is not valid UTF-8 (shown here "
-                                       "with \uFFFD); rename the folder to index what it holds.");
+            f.problem = QStringLiteral("The name of a folder above this file is not valid UTF-8 (its bytes "
+                                       "shown here as \\xHH); rename the folder to index what it holds.");
         result_.files.push_back(std::move(f));
         if (options_.progress && result_.files.size() % 1000 == 0)
             options_.progress(qint64(result_.files.size()));
@@ -171,6 +171,30 @@ private:
 };
 
 } // namespace
+
+QString fileSystemName(const QByteArray& raw)
+{
+    if (validUtf8(raw.constData()))
+        return QString::fromUtf8(raw);
+    QString name;
+    for (qsizetype i = 0; i < raw.size();) {
+        const uchar lead = uchar(raw[i]);
+        const qsizetype length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+        if (lead == '\\') {
+            name += QStringLiteral("\\x5c");
+            ++i;
+            continue;
+        }
+        if (length > 0 && i + length <= raw.size() && validUtf8(raw.mid(i, length).constData())) {
+            name += QString::fromUtf8(raw.mid(i, length));
+            i += length;
+            continue;
+        }
+        name += QStringLiteral("\\x%1").arg(lead, 2, 16, QLatin1Char('0'));
+        ++i;
+    }
+    return name;
+}
 
 bool hasImageExtension(const QString& fileName)
 {

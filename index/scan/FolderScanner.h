@@ -44,4 +44,11 @@ ScanResult scanFolders(const QStringList& roots, const ScanOptions& options = {}
 // Whether the name ends with an extension of a supported image format.
 bool hasImageExtension(const QString& fileName);
 
+// A name from the file system as the catalog records it: decoded as UTF-8,
+// except that a byte which is not part of valid UTF-8 is written \xHH (and
+// a backslash in such a name \x5c), so that stats and the window show which
+// bytes the name holds and two such names stay apart. Qt cannot open a
+// file by such a name; the scanner reports it instead (ScannedFile::problem).
+QString fileSystemName(const QByteArray& raw);
+
 } // namespace photosearch

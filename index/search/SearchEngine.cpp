@@ -82,10 +82,11 @@ void sortNewestFirst(std::vector<SearchHit>& hits)
 
 } // namespace
 
-SearchEngine::SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId)
+SearchEngine::SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId,
+                           Catalog::Access access)
     : encoder_(encoder)
     , modelId_(modelId)
-    , catalog_(libraryDir)
+    , catalog_(libraryDir, access)
 {
     store_ = openVectorStore(catalog_, libraryDir, modelId, int(encoder.model().config().projectionDim),
                              &rebuildReason_);
@@ -108,7 +109,8 @@ std::vector<float> SearchEngine::textEmbedding(const QString& text)
         torch::NoGradGuard noGrad;
         result = toVector(ClipEncoder::normalized(encoder_.embedTexts({text}))[0]);
         try {
-            catalog_.cacheTextEmbedding(modelId_, text, result);
+            if (!catalog_.isReadOnly())
+                catalog_.cacheTextEmbedding(modelId_, text, result);
         } catch (const CatalogError&) {
         }
     }

@@ -57,7 +57,11 @@ public:
     // Opens the catalog and the model's vector store (rebuilding the store
     // when it is missing, stale or corrupt; rebuildReason() says why).
     // Throws CatalogError / VectorStoreError.
-    SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId);
+    // Catalog::Access::ReadOnly searches a library that cannot be written:
+    // nothing is cached in the catalog and the FAISS file is not rewritten
+    // (a stale one is rebuilt in memory only).
+    SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId,
+                 Catalog::Access access = Catalog::Access::ReadWrite);
     ~SearchEngine();
 
     // The query language with dates, image terms, the relevance cut and

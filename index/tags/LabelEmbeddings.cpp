@@ -59,6 +59,8 @@ LabelEmbeddingStore catalogLabelStore(Catalog& catalog, const QString& modelId)
         }
     };
     store.save = [&catalog, modelId](const QString& key, const std::vector<float>& v) {
+        if (catalog.isReadOnly())
+            return;
         try {
             saveVector(catalog, modelId, key, v);
         } catch (const CatalogError&) {

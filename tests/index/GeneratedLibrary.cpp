@@ -1,5 +1,6 @@
 #include "GeneratedLibrary.h"
 
+#include "FolderScanner.h"
 #include "TestImages.h"
 #include "TinyModel.h"
 
@@ -156,7 +157,7 @@ GeneratedLibrary generateLibrary(const QString& root, int photoCount)
         if (fd >= 0) {
             (void)::write(fd, bytes.constData(), size_t(bytes.size()));
             ::close(fd);
-            lib.bad << QFile::decodeName(raw);
+            lib.bad << bad + QLatin1Char('/') + fileSystemName("caf\xe9.jpg"); // as the catalog names it
         }
     }
     // Unreadable (root can read anything, so only when not root).
