@@ -152,6 +152,17 @@ bool jpegTruncated(const ReadAt& readAt, qint64 size)
     return true;
 }
 
+// The formats whose decoders accept a file cut short are refused here, for
+// a file and for bytes in memory alike. `head` holds the first kHeadBytes.
+void refuseTruncated(ImageFormat format, const QByteArray& head, qint64 size, const ReadAt& readAt,
+                     const QString& name)
+{
+    if (format == ImageFormat::Bmp && bmpTruncated(head, size))
+        throw truncatedBmp(name);
+    if (format == ImageFormat::Jpeg && jpegTruncated(readAt, size))
+        throw truncatedJpeg(name);
+}
+
 // The size, as stored, that a reduced decode must still cover; invalid for
 // a full decode. `target` speaks of the displayed (oriented) image.
 QSize neededSize(QSize stored, bool transposed, const DecodeTarget& target)
@@ -334,23 +345,14 @@ DecodedImage ImageDecoder::decodeFile(const QString& path, const DecodeTarget& t
     case ImageFormat::Avif:
         // libheif parses from memory; the file is within maxFileBytes.
         return decodeHeifFile(readOpened(file, name), format, name);
-    case ImageFormat::Bmp:
-        if (bmpTruncated(head, file.size()))
-            throw truncatedBmp(name);
-        break;
-    case ImageFormat::Jpeg: {
-        const ReadAt readAt = [&file](qint64 pos, qint64 n) {
-            return file.seek(pos) ? file.read(n) : QByteArray();
-        };
-        if (jpegTruncated(readAt, file.size()))
-            throw truncatedJpeg(name);
-        if (!file.seek(0))
-            throw cannotRead(name, file.errorString());
-        break;
-    }
     default:
         break;
     }
+    refuseTruncated(format, head, file.size(), [&file](qint64 pos, qint64 n) {
+        return file.seek(pos) ? file.read(n) : QByteArray();
+    }, name);
+    if (!file.seek(0))
+        throw cannotRead(name, file.errorString());
     return decodeWithQt(file, format, name, target);
 }
 
@@ -368,19 +370,11 @@ DecodedImage ImageDecoder::decode(const QByteArray& bytes, const QString& path, 
     case ImageFormat::Heif:
     case ImageFormat::Avif:
         return decodeHeifFile(bytes, format, name);
-    case ImageFormat::Bmp:
-        if (bmpTruncated(bytes.left(kHeadBytes), bytes.size()))
-            throw truncatedBmp(name);
-        break;
-    case ImageFormat::Jpeg: {
-        const ReadAt readAt = [&bytes](qint64 pos, qint64 n) { return bytes.mid(pos, n); };
-        if (jpegTruncated(readAt, bytes.size()))
-            throw truncatedJpeg(name);
-        break;
-    }
     default:
         break;
     }
+    refuseTruncated(format, bytes.left(kHeadBytes), bytes.size(),
+                    [&bytes](qint64 pos, qint64 n) { return bytes.mid(pos, n); }, name);
     // Shares `bytes` (implicitly shared, read only: no copy).
     QBuffer buffer;
     buffer.setData(bytes);
