@@ -13,6 +13,10 @@ PACKAGES=(
   libfaiss-dev libsqlite3-dev
   # Photo metadata (EXIF/XMP) and HEIC/AVIF decoding.
   libexiv2-dev libheif-dev
+  # The .deb (cpack, packaging/CMakeLists.txt) and its test (check-deb.sh):
+  # dpkg-shlibdeps computes Depends, CPack needs `file` to find the binaries,
+  # and the desktop file and AppStream metainfo are validated.
+  dpkg-dev file desktop-file-utils appstream
 )
 
 missing=()
