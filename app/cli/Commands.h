@@ -21,6 +21,7 @@ int classifyCommand(const QStringList& args);
 int tagCommand(const QStringList& args);
 int tagsCommand(const QStringList& args);
 int modelsCommand(const QStringList& args);
+int repairCommand(const QStringList& args);
 
 // Writes one compact JSON object and a newline to stdout.
 void printJsonLine(const QJsonObject& object);

@@ -2,6 +2,7 @@
 #include "ClipEncoder.h"
 
 #include "Catalog.h"
+#include "CatalogBackup.h"
 #include "Commands.h"
 #include "Indexer.h"
 #include "LibraryArgs.h"
@@ -212,6 +213,9 @@ int indexCommand(const QStringList& args)
         for (const QString& root : options.roots)
             if (!s.missingRoots.contains(root))
                 addLibraryRoot(catalog, root);
+        // A run that ended well is a good moment for the spare copy (CatalogBackup.h).
+        if (!s.cancelled)
+            refreshLastGoodCopy(catalog.connection());
         const QString notice = otherModelNotice(catalog, modelId);
         if (!notice.isEmpty())
             std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(notice));

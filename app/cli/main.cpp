@@ -96,6 +96,11 @@ const char* kUsage =
     "  models download REPO               fetch a Hugging Face CLIP repo (e.g.\n"
     "                                     openai/clip-vit-base-patch32) from $HF_ENDPOINT into\n"
     "                                     $PHOTOSEARCH_MODELS (resumes; checks SHA-256)\n"
+    "  repair [--library DIR] [--from-backup | --rebuild]\n"
+    "                                     check the catalog; when it is damaged, keep it aside as\n"
+    "                                     catalog.damaged-TIME.sqlite and rebuild it from what can\n"
+    "                                     still be read and the last good copy (--from-backup: the\n"
+    "                                     copy alone; --rebuild: no copy). Then run index again\n"
     "  --version                          print the version\n"
     "\n"
     "filters: --after DATE  --before DATE (taken-at, else file time;\n"
@@ -153,6 +158,8 @@ int main(int argc, char** argv)
             return tagsCommand(args);
         if (command == QLatin1String("models"))
             return modelsCommand(args);
+        if (command == QLatin1String("repair"))
+            return repairCommand(args);
         throw UsageError("unknown command '" + command.toStdString() + "'");
     } catch (const UsageError& e) {
         // One line (DESIGN.md): the error stays visible, and scripts can log it.

@@ -1,6 +1,7 @@
 #include "CatalogSchema.h"
 
 #include "Catalog.h"
+#include "CatalogBackup.h"
 #include "SqliteConnection.h"
 
 #include <QByteArray>
@@ -260,6 +261,7 @@ void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<
 {
     const QString& file = connection.filePath();
     const int target = steps.empty() ? 0 : steps.back().toVersion;
+    bool backedUp = false;
     for (;;) {
         const int version = catalogSchemaVersion(connection);
         if (version > target) {
@@ -281,6 +283,14 @@ void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<
                                               "or choose another library.")
                                    .arg(file)
                                    .toStdString());
+        }
+        // A file with content is copied before its first step changes it
+        // (CatalogBackup.h); without the copy it is not upgraded at all. A
+        // new file (version 0) has nothing to keep.
+        if (!backedUp) {
+            if (version > 0)
+                backupBeforeUpgrade(connection, version);
+            backedUp = true;
         }
 
         connection.exec("BEGIN IMMEDIATE");

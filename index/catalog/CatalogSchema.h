@@ -28,7 +28,9 @@ const std::vector<SchemaStep>& catalogSchemaSteps();
 // IMMEDIATE transaction (so a failed step leaves the file at the previous
 // version, and two processes never run the same step twice). A file newer
 // than the steps is left alone if its min_reader_version allows this build to
-// read it, and refused otherwise. Throws CatalogError.
+// read it, and refused otherwise. A file with content (version > 0) is first
+// copied to <name>.before-v<version>.sqlite (CatalogBackup.h); when that copy
+// cannot be written nothing is upgraded. Throws CatalogError.
 void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<SchemaStep>& steps);
 
 // The version and min_reader_version stored in the file (0 and 0 when empty).

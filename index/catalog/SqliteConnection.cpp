@@ -7,6 +7,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
+#include <cerrno>
+
 namespace photosearch {
 
 namespace {
@@ -48,9 +53,12 @@ QString sentenceFor(int rc, const QString& file)
             .arg(file);
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-        return QStringLiteral("%1 is not a PhotoSearch catalog or is damaged; move it away or choose another "
-                              "library.")
-            .arg(file);
+        // Still "move it away or choose another library": a file of another
+        // program is no damage to repair.
+        return QStringLiteral("%1 is not a PhotoSearch catalog or is damaged; run photosearch-cli repair --library "
+                              "%2 (it keeps the damaged file aside and restores or rebuilds the catalog), or move it "
+                              "away or choose another library.")
+            .arg(file, QFileInfo(file).absolutePath());
     case SQLITE_IOERR:
         return QStringLiteral("%1 could not be read or written; check the disk and try again.").arg(file);
     case SQLITE_CONSTRAINT:
@@ -69,8 +77,50 @@ QString sentenceFor(int rc, const QString& file)
 QString catalogErrorMessage(int rc, const QString& filePath, const QString& detail)
 {
     const QString sentence = sentenceFor(rc, filePath);
-    return detail.isEmpty() ? sentence : sentence + QStringLiteral(" (") + detail + QLatin1Char(')');
+    // "database or disk is full" / "disk I/O error" add nothing to the
+    // sentence about a full disk and only make the user doubt it.
+    if (detail.isEmpty() || (rc & 0xff) == SQLITE_FULL)
+        return sentence;
+    return sentence + QStringLiteral(" (") + detail + QLatin1Char(')');
 }
+
+namespace {
+
+// Whether a file beside `filePath` (the catalog, its WAL or journal) cannot
+// grow: no block left for users on its disk, or at the process's file-size
+// limit (ulimit -f, RLIMIT_FSIZE) give or take a few pages.
+bool noRoomBeside(const QString& filePath)
+{
+    struct statvfs fs {};
+    if (::statvfs(QFile::encodeName(QFileInfo(filePath).absolutePath()).constData(), &fs) == 0 && fs.f_bavail == 0)
+        return true;
+    struct rlimit limit {};
+    if (::getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return false;
+    constexpr qint64 kSlack = 256 * 1024; // a transaction's worth of pages
+    for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-journal")})
+        if (QFileInfo(filePath + suffix).size() + kSlack >= qint64(limit.rlim_cur))
+            return true;
+    return false;
+}
+
+// SQLite reports ENOSPC as SQLITE_FULL but any other failed write, EFBIG
+// (the file-size limit) and EDQUOT included, as an SQLITE_IOERR: for the
+// user all three mean there is no room left. sqlite3_system_errno() is the
+// errno when SQLite gave up, which later calls may have replaced: the disk
+// and the limit are asked as well.
+int withNoSpaceAsFull(int rc, sqlite3* db, const QString& filePath)
+{
+    if ((rc & 0xff) != SQLITE_IOERR || !db)
+        return rc;
+    const int errnum = sqlite3_system_errno(db);
+    if (errnum == ENOSPC || errnum == EFBIG || errnum == EDQUOT)
+        return SQLITE_FULL;
+    const bool reading = rc == SQLITE_IOERR_READ || rc == SQLITE_IOERR_NOMEM;
+    return !reading && noRoomBeside(filePath) ? SQLITE_FULL : rc;
+}
+
+} // namespace
 
 // --- Statement ---
 
@@ -214,7 +264,7 @@ SqliteConnection::SqliteConnection(const QString& filePath, bool readOnly)
         const QString detail = db_ ? QString::fromUtf8(sqlite3_errmsg(db_)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close_v2(db_);
         db_ = nullptr;
-        throw SqliteError(catalogErrorMessage(rc, filePath_, detail), detail);
+        throw SqliteError(catalogErrorMessage(rc, filePath_, detail), detail, rc);
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
@@ -299,7 +349,7 @@ void SqliteConnection::fail(int rc) const
     QString detail = QString::fromUtf8(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     if (detail.isEmpty())
         detail = QString::fromUtf8(sqlite3_errstr(rc));
-    throw SqliteError(catalogErrorMessage(rc, filePath_, detail), detail);
+    throw SqliteError(catalogErrorMessage(withNoSpaceAsFull(rc, db_, filePath_), filePath_, detail), detail, rc);
 }
 
 // --- WriteScope ---

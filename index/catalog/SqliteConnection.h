@@ -25,15 +25,18 @@ class SqliteConnection;
 // caller can put its own sentence in front of them.
 class SqliteError : public CatalogError {
 public:
-    SqliteError(const QString& message, const QString& detail)
+    SqliteError(const QString& message, const QString& detail, int code = 0)
         : CatalogError(message.toStdString())
         , detail_(detail)
+        , code_(code)
     {
     }
     const QString& detail() const { return detail_; }
+    int code() const { return code_; } // SQLite's (extended) result code
 
 private:
     QString detail_;
+    int code_;
 };
 
 // One use of a prepared statement. Resets it (and clears its bindings) when

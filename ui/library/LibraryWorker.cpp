@@ -1,5 +1,6 @@
 #include "LibraryWorker.h"
 
+#include "CatalogRepair.h"
 #include "FolderWatcher.h"
 #include "LibraryModel.h"
 #include "LibraryFolders.h"
@@ -41,10 +42,17 @@ void LibraryWorker::open()
         Q_EMIT opened(resolveLibraryModelDir(&catalog), roots);
     } catch (const CatalogError& e) {
         qWarning("%s", e.what());
-        Q_EMIT openFailed(tr("The library in %1 could not be opened; update PhotoSearch if it was made by a newer "
-                             "version, otherwise check the folder's permissions or choose another library in Edit ▸ Settings.")
-                              .arg(QDir::toNativeSeparators(libraryDir_)),
-                          QString::fromUtf8(e.what()), resolveLibraryModelDir(nullptr));
+        const QString dir = QDir::toNativeSeparators(libraryDir_);
+        // The same way out as the command line's sentence (SqliteConnection.cpp).
+        const QString sentence = isCatalogDamage(e)
+            ? tr("The library catalog in %1 is damaged; run photosearch-cli repair --library %1 (it keeps the damaged "
+                 "file aside and restores or rebuilds the catalog), then open PhotoSearch again, or choose another "
+                 "library in Edit ▸ Settings.")
+                  .arg(dir)
+            : tr("The library in %1 could not be opened; update PhotoSearch if it was made by a newer version, "
+                 "otherwise check the folder's permissions or choose another library in Edit ▸ Settings.")
+                  .arg(dir);
+        Q_EMIT openFailed(sentence, QString::fromUtf8(e.what()), resolveLibraryModelDir(nullptr));
     }
 }
 

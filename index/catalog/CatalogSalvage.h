@@ -1,0 +1,44 @@
+#pragma once
+// Row-by-row copy of what can still be read from a damaged (or older)
+// catalog into a fresh one. SQLite 3.40's C API has no `.recover`; this is
+// the part of it a catalog needs: every table the fresh file has, in the
+// order it was created (parents before the tables that refer to them), the
+// columns both files have (a column the source lacks takes its default),
+// each row read by rowid so that a page that fails to read loses its rows
+// and not the rest of the table.
+//
+// Rows are inserted with INSERT OR IGNORE and the target's foreign keys on:
+// a row that clashes with one already copied (from an earlier source) is
+// left out, and so is one whose photo, tag or album was lost. So the first
+// source given wins, later ones only fill the gaps.
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+struct sqlite3;
+
+namespace photosearch {
+
+class SqliteConnection;
+
+struct SalvageCount {
+    qint64 copied = 0;  // rows written to the target
+    qint64 skipped = 0; // rows read but not written (already there, or their parent was lost)
+    QStringList unreadable; // "table: SQLite's words" for each part that could not be read
+};
+
+// Opens `file` read-only for salvage (a raw handle: nothing is checked, so
+// that a file that fails its checks can still be read). Null when SQLite
+// cannot even open it. Close with sqlite3_close.
+sqlite3* openForSalvage(const QString& file);
+
+// Copies every readable row of `sources` into `target` (inside the caller's
+// transaction), table by table and, within a table, source by source: so a
+// row of a later source may hang off a parent row only that source had.
+// Returns one count per source. Throws CatalogError when the target cannot
+// be written.
+std::vector<SalvageCount> salvageRows(const std::vector<sqlite3*>& sources, const SqliteConnection& target);
+
+} // namespace photosearch

@@ -1,0 +1,498 @@
+// A damaged catalog is never lost silently (issue 16): a copy is taken
+// before every schema upgrade (and the upgrade refused when it cannot be
+// written), a damaged file gives one sentence that names it and the way out,
+// and `photosearch-cli repair` keeps the damaged file aside and restores the
+// last good copy or salvages what can still be read. Old-version catalogs
+// are made with the real schema steps cut short (catalogSchemaSteps()).
+
+// LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
+#include "ClipEncoder.h"
+
+#include "Catalog.h"
+#include "CatalogBackup.h"
+#include "CatalogRepair.h"
+#include "CatalogSchema.h"
+#include "CliRun.h"
+#include "GeneratedLibrary.h"
+#include "SqliteConnection.h"
+#include "TestImages.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+#include <csignal>
+#include <functional>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using photosearch::Catalog;
+using photosearch::CatalogError;
+using photosearch::PhotoRecord;
+using photosearch::SchemaStep;
+using photosearch::SqliteConnection;
+using photosearch::testcli::Run;
+using photosearch::testcli::runCli;
+namespace ti = photosearch::testimages;
+
+namespace {
+
+// One value from a query on `file`, bypassing the catalog code; -1 when it fails.
+qint64 rawInteger(const QString& file, const char* sql)
+{
+    sqlite3* db = nullptr;
+    qint64 value = -1;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_open_v2(QFile::encodeName(file).constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK
+        && sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        value = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return value;
+}
+
+// "ok" when SQLite finds `file` sound.
+QString integrity(const QString& file)
+{
+    sqlite3* db = nullptr;
+    QString value;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_open_v2(QFile::encodeName(file).constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK
+        && sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, nullptr) == SQLITE_OK
+        && sqlite3_step(s) == SQLITE_ROW)
+        value = QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return value;
+}
+
+QByteArray fileBytes(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeBytes(const QString& path, qint64 offset, const QByteArray& bytes)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadWrite) || !f.seek(offset))
+        return false;
+    return f.write(bytes) == bytes.size();
+}
+
+QString errorOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const CatalogError& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+// A catalog at schema `version` (the real steps up to it) with two photos.
+void makeOldCatalog(const QString& dir, int version)
+{
+    const QString file = QDir(dir).filePath(QStringLiteral("catalog.sqlite"));
+    const SqliteConnection db(file);
+    const std::vector<SchemaStep>& all = photosearch::catalogSchemaSteps();
+    photosearch::upgradeCatalogSchema(db, std::vector<SchemaStep>(all.begin(), all.begin() + version));
+    db.exec("INSERT INTO photos(id, path, content_hash) VALUES (7, '/p/beach.jpg', 'h7'), (8, '/p/dog.jpg', 'h8')");
+    db.exec("INSERT INTO settings VALUES ('model', 'clip-old')");
+}
+
+} // namespace
+
+class TestCatalogRepair : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir temp_;
+    QString model_;
+    QString photos_;
+    QString library_; // photos_ indexed with model_: a catalog, its last good copy, a vector file
+    int copies_ = 0;
+
+    QString path(const QString& name) const { return temp_.filePath(name); }
+    static QString catalogOf(const QString& library)
+    {
+        return QDir(library).filePath(QStringLiteral("catalog.sqlite"));
+    }
+
+    // A private copy of the indexed library.
+    QString freshLibrary()
+    {
+        const QString dir = path(QStringLiteral("library-%1").arg(++copies_));
+        if (!QDir().mkpath(dir))
+            return {};
+        for (const QString& name : QDir(library_).entryList(QDir::Files))
+            if (!name.endsWith(QLatin1String("-shm")) && !name.endsWith(QLatin1String("-wal")))
+                QFile::copy(QDir(library_).filePath(name), QDir(dir).filePath(name));
+        return dir;
+    }
+
+    Run cli(const QString& command, const QString& library, const QStringList& more = {})
+    {
+        return runCli(QStringList{command, QStringLiteral("--library"), library} + more, 120000);
+    }
+
+    // The page holding the first rows of `table` (its root when it has one page).
+    static qint64 pageOf(const QString& catalog, const char* table, bool middleLeaf)
+    {
+        const QByteArray sql = middleLeaf
+            ? QByteArray("SELECT pageno FROM dbstat WHERE name = '") + table
+                  + "' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) / 2 FROM dbstat WHERE "
+                    "name = '" + table + "' AND pagetype = 'leaf')"
+            : QByteArray("SELECT rootpage FROM sqlite_schema WHERE name = '") + table + "'";
+        return rawInteger(catalog, sql.constData());
+    }
+
+    static bool overwritePage(const QString& catalog, qint64 page)
+    {
+        const qint64 size = rawInteger(catalog, "PRAGMA page_size");
+        return page > 1 && size > 0 && writeBytes(catalog, (page - 1) * size, QByteArray(int(size), '\xa5'));
+    }
+
+    // The damaged catalog's sentence: one line naming the file and `repair`.
+    void expectRepairSentence(const QString& library, const QString& command, const QStringList& more = {})
+    {
+        const Run r = cli(command, library, more);
+        QVERIFY2(r.exitCode == 1, qPrintable(command + QStringLiteral(": ") + QString::fromUtf8(r.err)));
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.contains(catalogOf(library).toUtf8()), r.err.constData());
+        QVERIFY2(r.err.contains("is not a PhotoSearch catalog or is damaged; run photosearch-cli repair --library"),
+                 r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    // After a repair the library indexes again and answers a search.
+    void expectUsable(const QString& library, int photos)
+    {
+        const Run index = cli(QStringLiteral("index"), library, {QStringLiteral("--model"), model_, photos_});
+        QVERIFY2(index.exitCode == 0, index.err.constData());
+        const Run search = cli(QStringLiteral("search"), library,
+                               {QStringLiteral("--all"), QStringLiteral("-k"), QStringLiteral("10"),
+                                QStringLiteral("a red car")});
+        QVERIFY2(search.exitCode == 0, search.err.constData());
+        QCOMPARE(search.lines().size(), photos);
+        QCOMPARE(integrity(catalogOf(library)), QStringLiteral("ok"));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qunsetenv("PHOTOSEARCH_MODEL");
+        qunsetenv("PHOTOSEARCH_READ_ONLY");
+        model_ = photosearch::testlib::tinyClipDir();
+        if (model_.isEmpty())
+            QFAIL("could not write a tiny CLIP model for the tests (see the warning above)");
+        photos_ = path(QStringLiteral("photos"));
+        QVERIFY(QDir().mkpath(photos_));
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(ti::writeImage(ti::makePicture(320, 240, 300 + i),
+                                   QDir(photos_).filePath(QStringLiteral("p%1.jpg").arg(i)),
+                                   photosearch::ImageFormat::Jpeg));
+        library_ = path(QStringLiteral("library"));
+        const Run r = cli(QStringLiteral("index"), library_, {QStringLiteral("--model"), model_, photos_});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // A successful run leaves a last good copy that passes its check.
+        const QString lastGood = photosearch::catalogLastGoodPath(catalogOf(library_));
+        QCOMPARE(rawInteger(lastGood, "SELECT count(*) FROM photos"), qint64(4));
+        QCOMPARE(QFileInfo::exists(lastGood + QStringLiteral("-wal")), false);
+    }
+
+    void cleanupTestCase() { photosearch::testlib::removeTree(temp_.path()); }
+
+    // The copy holds the old version's rows and schema; the catalog moved on.
+    void backupTakenBeforeUpgrade()
+    {
+        QTemporaryDir dir;
+        makeOldCatalog(dir.path(), 2);
+        const QString file = catalogOf(dir.path());
+        { Catalog catalog(dir.path()); }
+        const QString copy = photosearch::catalogUpgradeBackupPath(file, 2);
+        QCOMPARE(copy, QDir(dir.path()).filePath(QStringLiteral("catalog.before-v2.sqlite")));
+        QCOMPARE(rawInteger(copy, "PRAGMA user_version"), qint64(2));
+        QCOMPARE(rawInteger(copy, "SELECT count(*) FROM photos WHERE id IN (7, 8)"), qint64(2));
+        QCOMPARE(rawInteger(copy, "SELECT count(*) FROM pragma_table_info('photos') WHERE name = 'phash'"), qint64(0));
+        QCOMPARE(integrity(copy), QStringLiteral("ok"));
+        QCOMPARE(rawInteger(file, "PRAGMA user_version"), qint64(Catalog::kSchemaVersion));
+        // Whole or absent: no temporary file is left.
+        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.tmp-*")}, QDir::Files), QStringList());
+
+        // A new catalog has nothing to keep; an up-to-date one is not copied again.
+        QTemporaryDir fresh;
+        { Catalog catalog(fresh.path()); }
+        { Catalog catalog(fresh.path()); }
+        QCOMPARE(photosearch::catalogBackups(catalogOf(fresh.path())), QStringList());
+    }
+
+    // Something in the way of the copy (a folder by its name; permissions do
+    // not stop root): the upgrade is refused with one sentence and the file
+    // stays at its version.
+    void upgradeRefusedWhenBackupCannotBeWritten()
+    {
+        QTemporaryDir dir;
+        makeOldCatalog(dir.path(), 1);
+        const QString file = catalogOf(dir.path());
+        const QString copy = photosearch::catalogUpgradeBackupPath(file, 1);
+        QVERIFY(QDir().mkpath(QDir(copy).filePath(QStringLiteral("inside"))));
+        const QString error = errorOf([&] { Catalog catalog(dir.path()); });
+        QVERIFY2(error.startsWith(file + QStringLiteral(" was not upgraded from catalog schema 1 because a copy of it "
+                                                        "could not be written to ")
+                                  + copy),
+                 qPrintable(error));
+        QCOMPARE(rawInteger(file, "PRAGMA user_version"), qint64(1));
+        QCOMPARE(rawInteger(file, "SELECT count(*) FROM photos"), qint64(2));
+        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.tmp-*")}, QDir::Files), QStringList());
+        QVERIFY(QDir(copy).removeRecursively());
+        { Catalog catalog(dir.path()); } // with the way clear it upgrades
+        QCOMPARE(rawInteger(file, "PRAGMA user_version"), qint64(Catalog::kSchemaVersion));
+    }
+
+    // A file-size limit (like a full disk) stops the copy half-way, in a
+    // child process: the upgrade is refused, the catalog unchanged.
+    void upgradeRefusedWhenTheCopyRunsOutOfRoom()
+    {
+        QTemporaryDir dir;
+        makeOldCatalog(dir.path(), 1);
+        const QString file = catalogOf(dir.path());
+        {
+            const SqliteConnection db(file); // grow the file well past the limit below
+            db.exec("CREATE TABLE padding (b BLOB); INSERT INTO padding VALUES (zeroblob(400000));");
+        }
+        const qint64 before = QFileInfo(file).size();
+        QVERIFY(before > 400000);
+        int fds[2];
+        QCOMPARE(::pipe(fds), 0);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            ::close(fds[0]);
+            std::signal(SIGXFSZ, SIG_IGN); // writes past the limit fail with EFBIG instead
+            const rlimit limit{200000, 200000}; // above the -shm (32 KiB), below the copy
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+            const QByteArray error = errorOf([&] { Catalog catalog(dir.path()); }).toUtf8();
+            (void)!::write(fds[1], error.constData(), size_t(error.size()));
+            ::_exit(0);
+        }
+        ::close(fds[1]);
+        QByteArray error;
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+            error.append(buffer, int(n));
+        ::close(fds[0]);
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY2(error.startsWith(file.toUtf8() + " was not upgraded from catalog schema 1"), error.constData());
+        QCOMPARE(rawInteger(file, "PRAGMA user_version"), qint64(1));
+        QCOMPARE(QFileInfo::exists(photosearch::catalogUpgradeBackupPath(file, 1)), false);
+        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.tmp-*")}, QDir::Files), QStringList());
+    }
+
+    // Garbage, a cut-off file and an overwritten page: stats and search say
+    // which file and what to run, in one line.
+    void corruptCatalogGivesTheRepairSentence()
+    {
+        const QString garbage = freshLibrary();
+        const QString file = catalogOf(garbage);
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QByteArray(64 * 1024, '\x5a'));
+        f.close();
+        expectRepairSentence(garbage, QStringLiteral("stats"));
+        expectRepairSentence(garbage, QStringLiteral("search"), {QStringLiteral("a red car")});
+
+        const QString cut = freshLibrary();
+        QVERIFY(QFile::resize(catalogOf(cut), QFileInfo(catalogOf(cut)).size() / 3));
+        expectRepairSentence(cut, QStringLiteral("stats"));
+
+        const QString page = freshLibrary();
+        QVERIFY(overwritePage(catalogOf(page), pageOf(catalogOf(page), "photos", false)));
+        expectRepairSentence(page, QStringLiteral("stats"));
+        expectRepairSentence(page, QStringLiteral("search"), {QStringLiteral("a red car")});
+    }
+
+    // A WAL of garbage is ignored by SQLite (its header checksum fails): the
+    // catalog reads as it is, and repair finds nothing to do.
+    void garbageWalIsIgnored()
+    {
+        const QString library = freshLibrary();
+        QFile wal(catalogOf(library) + QStringLiteral("-wal"));
+        QVERIFY(wal.open(QIODevice::WriteOnly));
+        wal.write(QByteArray(40000, '\x33'));
+        wal.close();
+        const Run stats = cli(QStringLiteral("stats"), library);
+        QVERIFY2(stats.exitCode == 0, stats.err.constData());
+        QCOMPARE(stats.lines().value(0).value(QStringLiteral("photos")).toInt(), 4);
+        const Run repair = cli(QStringLiteral("repair"), library);
+        QVERIFY2(repair.exitCode == 0, repair.err.constData());
+        QCOMPARE(repair.lines().value(0).value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    }
+
+    void repairOfAHealthyCatalogChangesNothing()
+    {
+        const QString library = freshLibrary();
+        QMap<QString, QByteArray> before;
+        for (const QString& name : QDir(library).entryList(QDir::Files))
+            before.insert(name, QCryptographicHash::hash(fileBytes(QDir(library).filePath(name)),
+                                                         QCryptographicHash::Sha256));
+        const Run r = cli(QStringLiteral("repair"), library);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject summary = r.lines().value(0);
+        QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+        QCOMPARE(summary.value(QStringLiteral("photos")).toInt(), 4);
+        QCOMPARE(r.err.count('\n'), 1);
+        // SQLite's shared-memory index and an empty WAL are no data.
+        QMap<QString, QByteArray> after;
+        for (const QFileInfo& f : QDir(library).entryInfoList(QDir::Files)) {
+            if (f.fileName().endsWith(QLatin1String("-shm"))
+                || (f.fileName().endsWith(QLatin1String("-wal")) && f.size() == 0))
+                continue;
+            after.insert(f.fileName(), QCryptographicHash::hash(fileBytes(f.filePath()), QCryptographicHash::Sha256));
+        }
+        QCOMPARE(after, before);
+    }
+
+    // Nothing readable: the last good copy comes back, the garbage is kept.
+    void repairRestoresFromTheLastGoodCopy()
+    {
+        const QString library = freshLibrary();
+        const QString file = catalogOf(library);
+        const QByteArray garbage = QByteArray(64 * 1024, '\x5a');
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(garbage);
+        f.close();
+        const Run r = cli(QStringLiteral("repair"), library);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject summary = r.lines().value(0);
+        QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("restored"));
+        QCOMPARE(summary.value(QStringLiteral("photos")).toInt(), 4);
+        QCOMPARE(summary.value(QStringLiteral("backup")).toString(), photosearch::catalogLastGoodPath(file));
+        QCOMPARE(summary.value(QStringLiteral("caches_removed")).toArray().size(), 1);
+        const QString aside = summary.value(QStringLiteral("moved_aside")).toString();
+        QVERIFY2(QFileInfo(aside).fileName().startsWith(QLatin1String("catalog.damaged-")), qPrintable(aside));
+        QCOMPARE(fileBytes(aside), garbage); // kept, byte for byte
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.contains("photosearch-cli index --library"), r.err.constData());
+        QCOMPARE(rawInteger(file, "PRAGMA user_version"), qint64(Catalog::kSchemaVersion));
+        expectUsable(library, 4);
+        // Repaired and indexed: sound again.
+        const Run again = cli(QStringLiteral("repair"), library);
+        QCOMPARE(again.lines().value(0).value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    }
+
+    // No copy: what reads survives (photos, embeddings, a person's album,
+    // tag correction and settings); the damaged table is named.
+    void repairSalvagesWithoutACopy()
+    {
+        const QString library = freshLibrary();
+        const QString file = catalogOf(library);
+        QVERIFY(QFile::remove(photosearch::catalogLastGoodPath(file)));
+        const QString photo = QDir(photos_).filePath(QStringLiteral("p1.jpg"));
+        QVERIFY(runCli({QStringLiteral("album"), QStringLiteral("add"), QStringLiteral("--library"), library,
+                        QStringLiteral("kept"), photo})
+                    .exitCode
+                == 0);
+        QVERIFY(runCli({QStringLiteral("tags"), QStringLiteral("--library"), library, QStringLiteral("--confirm"),
+                        QStringLiteral("sunset"), photo})
+                    .exitCode
+                == 0);
+        const qint64 labels = rawInteger(file, "SELECT count(*) FROM label_embeddings");
+        QVERIFY(labels > 0);
+        QVERIFY(overwritePage(file, pageOf(file, "label_embeddings", false)));
+
+        const Run r = cli(QStringLiteral("repair"), library);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject summary = r.lines().value(0);
+        QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("salvaged"));
+        QCOMPARE(summary.value(QStringLiteral("photos")).toInt(), 4);
+        QCOMPARE(summary.value(QStringLiteral("backup")).toString(), QString());
+        QVERIFY2(summary.value(QStringLiteral("unreadable")).toArray().first().toString().startsWith(
+                     QLatin1String("label_embeddings: ")),
+                 r.out.constData());
+        QVERIFY(QFileInfo::exists(summary.value(QStringLiteral("moved_aside")).toString()));
+        QCOMPARE(rawInteger(file, "SELECT count(*) FROM embeddings"), qint64(4));
+        QCOMPARE(rawInteger(file, "SELECT count(*) FROM album_photos JOIN albums ON id = album_id WHERE name = 'kept'"),
+                 qint64(1));
+        QCOMPARE(rawInteger(file, "SELECT count(*) FROM tag_corrections WHERE tag = 'sunset' AND verdict = 1"),
+                 qint64(1));
+        QCOMPARE(rawInteger(file, "SELECT count(*) FROM settings WHERE key = 'library.roots'"), qint64(1));
+        QCOMPARE(rawInteger(file, "SELECT count(*) FROM label_embeddings"), qint64(0));
+        // Photo ids are never handed out again (they are ids in the vector files).
+        QCOMPARE(rawInteger(file, "SELECT seq FROM sqlite_sequence WHERE name = 'photos'"), qint64(4));
+        expectUsable(library, 4);
+        // The lost label cache is made again by tagging.
+        const Run tag = cli(QStringLiteral("tag"), library);
+        QVERIFY2(tag.exitCode == 0, tag.err.constData());
+        QCOMPARE(rawInteger(file, "SELECT count(*) FROM label_embeddings"), labels);
+    }
+
+    // --rebuild leaves the copy out; --from-backup without one refuses and moves nothing.
+    void repairModes()
+    {
+        const QString library = freshLibrary();
+        const QString file = catalogOf(library);
+        QVERIFY(overwritePage(file, pageOf(file, "label_embeddings", false)));
+        const Run rebuild = cli(QStringLiteral("repair"), library, {QStringLiteral("--rebuild")});
+        QVERIFY2(rebuild.exitCode == 0, rebuild.err.constData());
+        QCOMPARE(rebuild.lines().value(0).value(QStringLiteral("status")).toString(), QStringLiteral("salvaged"));
+        QCOMPARE(rebuild.lines().value(0).value(QStringLiteral("rows_from_backup")).toInt(), 0);
+
+        const QString bare = freshLibrary();
+        QVERIFY(QFile::remove(photosearch::catalogLastGoodPath(catalogOf(bare))));
+        QVERIFY(overwritePage(catalogOf(bare), pageOf(catalogOf(bare), "photos", false)));
+        const QByteArray damaged = fileBytes(catalogOf(bare));
+        const Run refused = cli(QStringLiteral("repair"), bare, {QStringLiteral("--from-backup")});
+        QCOMPARE(refused.exitCode, 1);
+        QCOMPARE(refused.err.count('\n'), 1);
+        QVERIFY2(refused.err.contains("repair --rebuild"), refused.err.constData());
+        QCOMPARE(fileBytes(catalogOf(bare)), damaged);
+        QCOMPARE(QDir(bare).entryList({QStringLiteral("catalog.damaged-*")}), QStringList());
+        const Run both =
+            cli(QStringLiteral("repair"), bare, {QStringLiteral("--rebuild"), QStringLiteral("--from-backup")});
+        QCOMPARE(both.exitCode, 2);
+    }
+
+    // A damaged page in the middle of a long table loses its own rows only:
+    // the salvage reads on past it.
+    void salvageReadsPastADamagedPage()
+    {
+        QTemporaryDir dir;
+        const QString file = catalogOf(dir.path());
+        {
+            Catalog catalog(dir.path());
+            Catalog::Transaction t(catalog);
+            for (int i = 1; i <= 3000; ++i) {
+                PhotoRecord r;
+                r.path = QStringLiteral("/photos/a-rather-long-folder-name/with-more/photo-%1.jpg")
+                             .arg(i, 5, 10, QLatin1Char('0'));
+                r.contentHash = QStringLiteral("hash-%1").arg(i);
+                catalog.insertPhoto(r);
+            }
+            t.commit();
+        }
+        const qint64 page = pageOf(file, "photos", true);
+        QVERIFY(page > 2);
+        QVERIFY(overwritePage(file, page));
+        QCOMPARE(photosearch::catalogBackups(file), QStringList()); // nothing to restore: salvage alone
+        const photosearch::RepairReport report = photosearch::repairCatalog(dir.path(), photosearch::RepairMode::Auto);
+        QCOMPARE(report.outcome, photosearch::RepairReport::Outcome::Salvaged);
+        QVERIFY2(report.photos < 3000 && report.photos > 2800, qPrintable(QString::number(report.photos)));
+        QCOMPARE(rawInteger(file, "SELECT max(id) FROM photos"), qint64(3000)); // rows after the damage survive
+        QCOMPARE(rawInteger(file, "SELECT min(id) FROM photos"), qint64(1));
+        QCOMPARE(integrity(file), QStringLiteral("ok"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCatalogRepair)
+#include "test_catalog_repair.moc"
