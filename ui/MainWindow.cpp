@@ -31,6 +31,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 #include <QtDebug>
 
@@ -125,13 +126,21 @@ QWidget* MainWindow::buildStatusPage()
     statusText_->setWordWrap(true);
     statusText_->setAlignment(Qt::AlignCenter);
     statusText_->setMaximumWidth(560);
+    // An error here is what the user has to act on: let them copy it.
+    statusText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* settings = new QPushButton(tr("Choose Another Library…"), page);
     settings->setObjectName(QStringLiteral("chooseAnotherLibrary"));
     settings->setVisible(false);
     connect(settings, &QPushButton::clicked, this, &MainWindow::showSettings);
     auto* layout = new QVBoxLayout(page);
     layout->addStretch(1);
-    layout->addWidget(statusText_, 0, Qt::AlignHCenter);
+    // Centred by stretches, not by an alignment flag: an aligned word-wrapped
+    // label gets its one-line size hint and long sentences are clipped.
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(statusText_, 10);
+    row->addStretch(1);
+    layout->addLayout(row);
     layout->addWidget(settings, 0, Qt::AlignHCenter);
     layout->addStretch(2);
     return page;
