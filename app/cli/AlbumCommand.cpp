@@ -150,8 +150,8 @@ int albumsCommand(const QStringList& args)
     const CliArgs a(args, {QStringLiteral("library")}, {});
     if (!a.positionals().isEmpty())
         throw UsageError("albums takes no arguments (album show NAME lists one album's photos)");
-    const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
-    Catalog catalog(libraryDir);
+    const QString libraryDir = openLibraryDir(a, LibraryUse::Read);
+    Catalog catalog(libraryDir, libraryAccess(libraryDir));
     AlbumLibrary albums(catalog, libraryModelId(catalog));
     for (const AlbumSummary& s : write(libraryDir, [&] { return albums.list(); }))
         printJsonLine(summaryLine(s));
@@ -171,7 +171,10 @@ int albumCommand(const QStringList& args)
     const CliArgs a(isTrain ? expandExampleLists(rest) : rest, QStringList{QStringLiteral("library")}
                                                                  + (isTrain ? kExampleOptions : QStringList{}),
                     {});
-    const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
+    // show only reads: it works on a read-only library (LibraryArgs.h); the
+    // editing subcommands refuse one with a sentence.
+    const bool isShow = sub == QLatin1String("show");
+    const QString libraryDir = openLibraryDir(a, isShow ? LibraryUse::Read : LibraryUse::MustExist);
     if (isTrain)
         return train(a, libraryDir);
     if (sub == QLatin1String("add") || sub == QLatin1String("remove"))
@@ -183,9 +186,9 @@ int albumCommand(const QStringList& args)
         throw UsageError(sub == QLatin1String("rename") ? "album rename needs NAME NEW-NAME"
                                                         : ("album " + sub + " takes one NAME (quote it if it has "
                                                                             "spaces)").toStdString());
-    Catalog catalog(libraryDir);
+    Catalog catalog(libraryDir, isShow ? libraryAccess(libraryDir) : Catalog::Access::ReadWrite);
     AlbumLibrary albums(catalog, libraryModelId(catalog));
-    if (sub == QLatin1String("show")) {
+    if (isShow) {
         for (const AlbumPhoto& p : write(libraryDir, [&] { return albums.show(name); }))
             printJsonLine(photoLine(p));
     } else if (sub == QLatin1String("rename")) {

@@ -1,7 +1,8 @@
 // `duplicates [--library DIR]`: near-duplicate groups by perceptual hash
 // (index/dedupe/DuplicateFinder.h), one JSON line {"paths":[...]} per group,
 // largest first. Photos indexed before the catalog stored hashes get one
-// first (progress and skipped files on stderr). Needs no model.
+// first (progress and skipped files on stderr), unless the library is
+// read-only. Needs no model.
 
 #include "Catalog.h"
 #include "Commands.h"
@@ -41,7 +42,10 @@ int duplicatesCommand(const QStringList& args)
     const CliArgs a(args, {QStringLiteral("library")}, {});
     if (!a.positionals().isEmpty())
         throw UsageError("duplicates takes no arguments");
-    Catalog catalog(openLibraryDir(a, LibraryUse::MustExist));
+    // A read-only library is answered from the hashes it stores; the
+    // backfill then only says how many photos it could not compare.
+    const QString libraryDir = openLibraryDir(a, LibraryUse::Read);
+    Catalog catalog(libraryDir, libraryAccess(libraryDir));
 
     HashBackfillCallbacks callbacks;
     callbacks.progress = printProgress;

@@ -1,6 +1,7 @@
 #pragma once
-// What the library commands (index, search, similar, stats) share: which
-// library, which model, which device, which filters.
+// What the library commands (index, search, similar, stats, tags, albums,
+// duplicates...) share: which library, which model, which device, which
+// filters.
 
 #include "Catalog.h"
 #include "CliArgs.h"
@@ -17,8 +18,10 @@ QStringList libraryValueOptions();
 // --after, --before, --folder, --format.
 QStringList filterValueOptions();
 
-// Create: index (made when missing). MustExist: the other writing commands.
-// Read: search, similar, stats, classify — they work on a read-only library.
+// Create: index (made when missing). MustExist: the other writing commands
+// (tag, tags --confirm/--remove/--clear, album train/add/remove/rename/delete).
+// Read: search, similar, stats, classify, albums, album show, tags PATH,
+// duplicates — they work on a read-only library.
 enum class LibraryUse { Create, MustExist, Read };
 
 // --library, else $PHOTOSEARCH_LIBRARY, else the default. `Create` makes it

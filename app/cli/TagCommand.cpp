@@ -124,7 +124,10 @@ int tagsCommand(const QStringList& args)
                              .arg(kMaxLabelLength)
                              .toStdString());
 
-    Catalog catalog(openLibraryDir(a, LibraryUse::MustExist));
+    // Reading a photo's tags works on a read-only library (LibraryArgs.h);
+    // a correction refuses one with a sentence.
+    const QString libraryDir = openLibraryDir(a, action.isEmpty() ? LibraryUse::Read : LibraryUse::MustExist);
+    Catalog catalog(libraryDir, action.isEmpty() ? libraryAccess(libraryDir) : Catalog::Access::ReadWrite);
     const QString modelId = libraryModelId(catalog);
     int unknown = 0;
     for (const QString& path : a.positionals()) {

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <optional>
 
 namespace photosearch {
 
@@ -59,9 +60,14 @@ std::vector<AlbumPhoto> AlbumLibrary::show(const QString& name)
     std::vector<RankedPhoto> ranked;
     if (const std::optional<AlbumRow> row = store_.album(name)) {
         if (row->kind == AlbumKind::FewShot) {
-            Catalog::Transaction transaction(catalog_); // may train and store a probe
+            // May train and store a probe; a read-only catalog (which cannot
+            // begin a write) reads the probe `album train` stored.
+            std::optional<Catalog::Transaction> transaction;
+            if (!catalog_.isReadOnly())
+                transaction.emplace(catalog_);
             ranked = FewShotAlbum(catalog_, row->id, modelId_).members();
-            transaction.commit();
+            if (transaction)
+                transaction->commit();
         } else {
             for (qint64 id : store_.photos(row->id))
                 ranked.push_back(RankedPhoto{id, 1.0});

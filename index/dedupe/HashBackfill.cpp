@@ -71,6 +71,17 @@ HashBackfillSummary computeMissingHashes(Catalog& catalog, const HashBackfillCal
     summary.missing = qint64(photos.size());
     if (photos.empty())
         return summary;
+    if (catalog.isReadOnly()) {
+        // Nothing may be written: the answer comes from the stored hashes,
+        // and the person learns which part of the library it leaves out.
+        summary.skipped = summary.missing;
+        if (callbacks.warn)
+            callbacks.warn(QStringLiteral("%1 photo(s) indexed before duplicates were tracked have no stored hash "
+                                          "and were not compared, because the library is read-only; open it "
+                                          "writable once to compare them.")
+                               .arg(summary.missing));
+        return summary;
+    }
 
     // Default config: decode() needs only the reduction rule, and the hash
     // is taken from a 32×32 area average, so any decode of 224 px or more

@@ -5,6 +5,8 @@
 // pass keeps what it did. A file that cannot be read or decoded, or whose
 // content is no longer what the catalog describes, is reported and skipped:
 // it stays without a hash (out of every group) until the next index run.
+// A read-only catalog (Catalog::isReadOnly) is not written: every photo
+// without a hash is skipped, and `warn` says so once.
 //
 // Thread rule: call on the Catalog's thread; the workers touch only files,
 // and the callbacks run on the calling thread.

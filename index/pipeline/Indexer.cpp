@@ -91,6 +91,7 @@ QString lockFileErrorSentence(int errnum, const QString& libraryDir)
     const QString dir = QDir::toNativeSeparators(libraryDir);
     switch (errnum) {
     case ENOSPC:
+    case EFBIG: // a file-size limit (ulimit -f) reads to the user as a full disk
         return QStringLiteral("The disk holding the library (%1) is full; free some space and run again.").arg(dir);
     case EDQUOT:
         return QStringLiteral("The library (%1) is over its disk quota; free some space or raise the quota, and "
@@ -120,8 +121,17 @@ int libraryWriteErrno(const QString& dir)
         return errno;
     const QByteArray block(4096, '\0');
     int result = 0;
-    if (::write(fd, block.constData(), size_t(block.size())) != block.size() || ::fsync(fd) != 0)
-        result = errno != 0 ? errno : ENOSPC;
+    // A short write sets no errno: the write after it says why (EFBIG at a
+    // file-size limit, ENOSPC).
+    for (qsizetype done = 0; done < block.size() && result == 0;) {
+        const ssize_t n = ::write(fd, block.constData() + done, size_t(block.size() - done));
+        if (n > 0)
+            done += n;
+        else if (n == 0 || errno != EINTR)
+            result = n == 0 ? ENOSPC : errno;
+    }
+    if (result == 0 && ::fsync(fd) != 0)
+        result = errno;
     ::close(fd);
     ::unlink(name.constData());
     struct statvfs fs {};
@@ -130,9 +140,8 @@ int libraryWriteErrno(const QString& dir)
     return result;
 }
 
-// Takes the library's index lock or throws: CatalogError when the disk or
-// the folder is the cause (full, read-only, no permission), IndexBusyError
-// when another run holds it.
+} // namespace
+
 void takeIndexLock(QLockFile& lock, const QString& libraryDir)
 {
     if (lock.tryLock(0))
@@ -152,8 +161,6 @@ void takeIndexLock(QLockFile& lock, const QString& libraryDir)
     }
     throw indexBusyError(libraryDir, pid);
 }
-
-} // namespace
 
 Indexer::Indexer(const QString& libraryDir, const clip::ClipModel& model, const ImagePreprocessor& preprocessor,
                  const QString& modelId)

@@ -21,6 +21,8 @@
 #include <functional>
 #include <stdexcept>
 
+class QLockFile;
+
 namespace clip {
 class ClipModel;
 }
@@ -44,6 +46,13 @@ IndexBusyError indexBusyError(const QString& libraryDir, qint64 pid);
 // EROFS, EACCES, EPERM): after a disk-full stop the lock is not the
 // problem, the disk is. Empty for any other errno.
 QString lockFileErrorSentence(int errnum, const QString& libraryDir);
+
+// Takes the library's index lock (indexLockPath) or throws: CatalogError
+// with lockFileErrorSentence when the disk or the folder is the cause (full,
+// read-only, no permission), IndexBusyError when another process holds it.
+// For every writer that must exclude index runs, so that all of them name a
+// full disk the same way.
+void takeIndexLock(QLockFile& lock, const QString& libraryDir);
 
 class Indexer {
 public:

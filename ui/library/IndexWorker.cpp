@@ -107,10 +107,18 @@ void IndexWorker::removeRoot(const QString& root)
     // folder while they are removed (this process's runs share this thread).
     QDir().mkpath(libraryDir_);
     QLockFile lock(indexLockPath(libraryDir_));
-    if (!lock.tryLock(0)) {
+    try {
+        takeIndexLock(lock, libraryDir_);
+    } catch (const IndexBusyError& e) {
         Q_EMIT removeFailed(tr("%1 was not removed from the library: another PhotoSearch is indexing it; try again "
                                "when it has finished.")
                                 .arg(where),
+                            QString::fromUtf8(e.what()));
+        return;
+    } catch (const CatalogError& e) {
+        // A full disk or an unwritable folder, named as an index run names
+        // it (lockFileErrorSentence): the lock file is not the problem.
+        Q_EMIT removeFailed(tr("%1 was not removed from the library. %2").arg(where, QString::fromUtf8(e.what())),
                             {});
         return;
     }
@@ -120,10 +128,9 @@ void IndexWorker::removeRoot(const QString& root)
         removeLibraryRoot(catalog, root);
         Q_EMIT rootRemoved(root, removed, libraryRoots(catalog));
     } catch (const CatalogError& e) {
-        Q_EMIT removeFailed(tr("%1 was not removed from the library: the catalog could not be written; check the "
-                               "disk and the library folder's permissions.")
-                                .arg(where),
-                            QString::fromUtf8(e.what()));
+        // Its sentence names the cause: a full disk, a lock, permissions.
+        Q_EMIT removeFailed(tr("%1 was not removed from the library. %2").arg(where, QString::fromUtf8(e.what())),
+                            {});
     }
 }
 
