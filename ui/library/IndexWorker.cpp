@@ -4,18 +4,22 @@
 #include "IndexWorker.h"
 
 #include "Catalog.h"
+#include "CatalogBackup.h"
 #include "ComputeThreads.h"
 #include "Indexer.h"
 #include "LibraryModel.h"
 #include "LibraryRoots.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
+#include "SqliteConnection.h"
 #include "Tagger.h"
 #include "VectorCache.h"
 #include "VectorStore.h"
 
 #include <QDir>
 #include <QLockFile>
+
+#include <sqlite3.h>
 
 namespace photosearch {
 
@@ -62,7 +66,11 @@ IndexSummary IndexWorker::index(const QString& folder, const QString& modelDir, 
         if (!summary.cancelled)
             tagNewPhotos(modelId, *encoder);
     }
-    *libraryModel = libraryModelDir(Catalog(libraryDir_));
+    Catalog catalog(libraryDir_);
+    // As after the command line's runs: a good run refreshes the spare copy (at most daily).
+    if (!summary.cancelled && refreshLastGoodCopy(catalog.connection()))
+        qInfo("Refreshed the last good copy of the catalog in %s", qPrintable(libraryDir_));
+    *libraryModel = libraryModelDir(catalog);
     return summary;
 }
 
@@ -85,9 +93,14 @@ void IndexWorker::run(const QString& folder, const QString& modelDir, bool recor
                           .arg(where),
                       QString::fromUtf8(e.what()));
     } catch (const CatalogError& e) {
-        Q_EMIT failed(tr("Indexing %1 stopped: the library catalog could not be written (what was indexed "
-                         "stays); check the disk and the library folder's permissions.")
-                          .arg(where),
+        const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
+        const bool diskFull = sqlite && (sqlite->code() & 0xff) == SQLITE_FULL;
+        Q_EMIT failed(diskFull ? tr("Indexing %1 stopped: the disk holding the library is full (what was indexed "
+                                    "stays); free some space and index again.")
+                                     .arg(where)
+                               : tr("Indexing %1 stopped: the library catalog could not be written (what was "
+                                    "indexed stays); check the disk and the library folder's permissions.")
+                                     .arg(where),
                       QString::fromUtf8(e.what()));
     } catch (const VectorStoreError& e) {
         Q_EMIT failed(tr("Indexing %1 stopped: the search index could not be written (what was indexed stays); "

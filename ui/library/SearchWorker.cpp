@@ -3,6 +3,7 @@
 
 #include "SearchWorker.h"
 
+#include "CatalogRepair.h"
 #include "ComputeThreads.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
@@ -130,8 +131,13 @@ void SearchWorker::search(const SearchJob& job)
         Q_EMIT failed(job.id, sentence, QString::fromUtf8(e.what()));
     } catch (const CatalogError& e) {
         engine_.reset();
-        Q_EMIT failed(job.id, tr("The library catalog could not be read; check the library folder and try again."),
-                      QString::fromUtf8(e.what()));
+        // A damaged file has a way out (photosearch-cli repair); say it, as the start page does.
+        const QString sentence = isCatalogDamage(e)
+            ? tr("The library catalog is damaged; run photosearch-cli repair --library %1, then open PhotoSearch "
+                 "again.")
+                  .arg(QDir::toNativeSeparators(libraryDir_))
+            : tr("The library catalog could not be read; check the library folder and try again.");
+        Q_EMIT failed(job.id, sentence, QString::fromUtf8(e.what()));
     } catch (const VectorStoreError& e) {
         engine_.reset();
         Q_EMIT failed(job.id, tr("The search index could not be opened; try again, or index a folder to rebuild it."),
