@@ -16,7 +16,7 @@ PACKAGES=(
   # The .deb (cpack, packaging/CMakeLists.txt) and its test (check-deb.sh):
   # dpkg-shlibdeps computes Depends, CPack needs `file` to find the binaries,
   # and the desktop file and AppStream metainfo are validated.
-  dpkg-dev file desktop-file-utils appstream
+  dpkg-dev file desktop-file-utils appstream groff-base
 )
 
 missing=()
