@@ -1,6 +1,7 @@
 #include "LibraryArgs.h"
 
 #include "Catalog.h"
+#include "CatalogRepair.h"
 #include "ImageFormat.h"
 #include "LibraryLocation.h"
 #include "LibraryModel.h"
@@ -36,6 +37,9 @@ QString openLibraryDir(const CliArgs& args, LibraryUse use)
                                                 "choose another with --library.")
                                      .arg(dir)
                                      .toStdString());
+    // A repair that stopped half-way left its result beside the missing catalog.
+    if (use != LibraryUse::Create && qEnvironmentVariableIntValue("PHOTOSEARCH_READ_ONLY") != 1)
+        finishInterruptedRepair(QDir(dir).filePath(QStringLiteral("catalog.sqlite")));
     if (use != LibraryUse::Create && !QFileInfo::exists(QDir(dir).filePath(QStringLiteral("catalog.sqlite"))))
         throw std::runtime_error(QStringLiteral("There is no library at %1; index a folder into it first "
                                                 "(photosearch-cli index --model DIR FOLDER).")
@@ -56,10 +60,7 @@ QString openLibraryDir(const CliArgs& args, LibraryUse use)
 
 bool libraryIsReadOnly(const QString& dir)
 {
-    if (qEnvironmentVariableIntValue("PHOTOSEARCH_READ_ONLY") == 1)
-        return true;
-    const QByteArray catalog = QFile::encodeName(QDir(dir).filePath(QStringLiteral("catalog.sqlite")));
-    return ::access(QFile::encodeName(dir).constData(), W_OK) != 0 || ::access(catalog.constData(), W_OK) != 0;
+    return LibraryLocation::isReadOnly(dir); // the window decides the same way
 }
 
 Catalog::Access libraryAccess(const QString& dir)

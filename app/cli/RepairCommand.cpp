@@ -53,8 +53,12 @@ QJsonArray stringArray(const QStringList& list)
 // What happened and what to do next, in one line.
 QString nextStep(const RepairReport& r, const QString& libraryDir, const QStringList& roots)
 {
-    const QString folders = roots.isEmpty() ? QStringLiteral("FOLDER...") : roots.join(QLatin1Char(' '));
-    const QString index = QStringLiteral("photosearch-cli index --library %1 %2").arg(libraryDir, folders);
+    QStringList quoted;
+    for (const QString& root : roots)
+        quoted << shellQuoted(root);
+    const QString folders = roots.isEmpty() ? QStringLiteral("FOLDER...") : quoted.join(QLatin1Char(' '));
+    const QString index =
+        QStringLiteral("photosearch-cli index --library %1 %2").arg(shellQuoted(libraryDir), folders);
     const QString from = r.backup.isEmpty()
                              ? QStringLiteral("rebuilt from what could still be read (%1 rows)")
                                    .arg(r.fromDamaged.copied)
@@ -77,14 +81,10 @@ int repairCommand(const QStringList& args)
         throw UsageError("repair takes no arguments");
     const RepairMode mode = modeFromArgs(a);
     const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
-    // Nothing may write the catalog while it is moved and replaced.
+    // No index run may start meanwhile (it would take the new file's rows for
+    // the old one's); open catalogs are refused by repairCatalog itself.
     QLockFile lock(indexLockPath(libraryDir));
-    if (!lock.tryLock(0)) {
-        qint64 pid = 0;
-        QString host, app;
-        lock.getLockInfo(&pid, &host, &app);
-        throw indexBusyError(libraryDir, pid);
-    }
+    takeIndexLock(lock, libraryDir);
     const RepairReport r = repairCatalog(libraryDir, mode);
     QJsonObject summary{
         {QStringLiteral("catalog"), r.catalog},
@@ -111,6 +111,10 @@ int repairCommand(const QStringList& args)
     summary.insert(QStringLiteral("backup_time"), r.backupTime);
     summary.insert(QStringLiteral("rows_from_damaged"), r.fromDamaged.copied);
     summary.insert(QStringLiteral("rows_from_backup"), r.fromBackup.copied);
+    QJsonObject backupByTable; // only the tables the damaged file could not read (all of them after --from-backup)
+    for (auto it = r.fromBackup.copiedByTable.cbegin(); it != r.fromBackup.copiedByTable.cend(); ++it)
+        backupByTable.insert(it.key(), it.value());
+    summary.insert(QStringLiteral("rows_from_backup_by_table"), backupByTable);
     summary.insert(QStringLiteral("unreadable"), stringArray(r.fromDamaged.unreadable));
     summary.insert(QStringLiteral("caches_removed"), removeVectorCaches(libraryDir));
     summary.insert(QStringLiteral("folders"), stringArray(roots));

@@ -1,6 +1,8 @@
 #include "Catalog.h"
 
+#include "CatalogRepair.h"
 #include "CatalogSchema.h"
+#include "CatalogUseLock.h"
 #include "SqliteConnection.h"
 
 #include <QDir>
@@ -135,10 +137,14 @@ void bumpAllGenerations(const SqliteConnection& db)
 
 struct Catalog::Impl {
     Impl(const QString& file, bool readOnly)
-        : db(file, readOnly)
+        : inUse(CatalogUseLock::shared(file, !readOnly))
+        , db(file, readOnly)
         , readOnly(readOnly)
     {
     }
+    // First in, last out: taken before SQLite opens the file and held until
+    // it has closed it (checkpointed, removed its -wal by name).
+    CatalogUseLock inUse;
     SqliteConnection db;
     bool readOnly;
 };
@@ -167,6 +173,7 @@ Catalog::Catalog(const QString& libraryDir, Access access)
                 .arg(dir, file)
                 .toStdString());
     }
+    finishInterruptedRepair(file);
     d_ = std::make_unique<Impl>(file, false);
     upgradeCatalogSchema(d_->db, catalogSchemaSteps());
 }

@@ -1,6 +1,7 @@
 #include "CatalogBackup.h"
 
 #include "Catalog.h"
+#include "CatalogFiles.h"
 #include "SqliteConnection.h"
 
 #include <QCoreApplication>
@@ -30,61 +31,90 @@ QString sibling(const QString& catalogFile, const QString& suffix)
     return info.dir().filePath(info.completeBaseName() + suffix);
 }
 
-// fsync of a file or a folder by name; false with errno set on failure.
-bool syncPath(const QString& path, bool directory)
+using Cause = CatalogCopyError::Cause;
+
+Cause causeOf(int rc, int error)
 {
-    const int fd = ::open(QFile::encodeName(path).constData(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::fsync(fd) == 0;
-    const int saved = errno;
-    ::close(fd);
-    errno = saved;
-    return ok;
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_FULL || error == ENOSPC || error == EFBIG || error == EDQUOT)
+        return Cause::NoSpace;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        return Cause::Busy;
+    if (primary == SQLITE_READONLY || primary == SQLITE_PERM || error == EACCES || error == EPERM || error == EROFS)
+        return Cause::NotPermitted;
+    if (error == EISDIR || error == ENOTDIR || error == ENOTEMPTY || error == EEXIST)
+        return Cause::InTheWay;
+    return Cause::Other;
 }
 
-void removeQuietly(const QString& path)
+[[noreturn]] void failCopy(const QString& what, int rc, int error, const QString& words)
 {
-    ::unlink(QFile::encodeName(path).constData());
-    ::unlink(QFile::encodeName(path + QStringLiteral("-journal")).constData());
+    QString detail = what + QStringLiteral(": ") + words;
+    if (rc != SQLITE_OK)
+        detail += QStringLiteral(" (SQLite code %1)").arg(rc);
+    if (error != 0)
+        detail += QStringLiteral(" (errno %1)").arg(error);
+    throw CatalogCopyError(causeOf(rc, error), detail);
 }
 
-[[noreturn]] void failCopy(const QString& source, const QString& target, const QString& detail)
+// sqlite3_backup_step, retried a few times while another connection holds a
+// lock the copy must wait for (busy_timeout does not apply to it).
+int stepBackup(sqlite3_backup* backup)
 {
-    throw CatalogError(QStringLiteral("A copy of %1 could not be written to %2; free some disk space or move that "
-                                      "path away and try again. (%3)")
-                           .arg(source, target, detail)
-                           .toStdString());
+    int rc = sqlite3_backup_step(backup, -1);
+    for (int tries = 0; tries < 20 && ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED); ++tries) {
+        sqlite3_sleep(100);
+        rc = sqlite3_backup_step(backup, -1);
+    }
+    return rc;
+}
+
+// The schema version the copy holds; -1 when it cannot be read.
+int copiedVersion(sqlite3* dest)
+{
+    sqlite3_stmt* s = nullptr;
+    int version = -1;
+    if (sqlite3_prepare_v2(dest, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return version;
 }
 
 // The backup itself, into `temp`: all pages in one step, so the copy is one
-// snapshot of the source. Returns SQLite's error text, empty on success.
-QString backupInto(sqlite3* source, const QString& temp)
+// snapshot of the source; when `expectVersion` >= 0 the copy must hold that
+// schema version. Throws CatalogCopyError.
+void backupInto(sqlite3* source, const QString& temp, int expectVersion)
 {
     sqlite3* dest = nullptr;
     int rc = sqlite3_open_v2(QFile::encodeName(temp).constData(), &dest,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    QString error;
+    int version = expectVersion;
     if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(dest, 1);
         sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
         if (backup) {
-            rc = sqlite3_backup_step(backup, -1);
+            rc = stepBackup(backup);
             sqlite3_backup_finish(backup);
+            if (rc == SQLITE_DONE && expectVersion >= 0)
+                version = copiedVersion(dest);
             // A copy needs no -wal/-shm beside it: it can then be read
             // read-only without leaving files next to it.
             if (rc == SQLITE_DONE)
                 rc = sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
         } else {
-            rc = sqlite3_errcode(dest);
+            rc = sqlite3_extended_errcode(dest);
         }
     }
+    const int error = rc != SQLITE_OK && rc != SQLITE_DONE && dest ? sqlite3_system_errno(dest) : 0;
+    const QString words = QString::fromUtf8(dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc));
+    const int closed = sqlite3_close_v2(dest);
     if (rc != SQLITE_OK && rc != SQLITE_DONE)
-        error = QString::fromUtf8(dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc));
-    if (error.isEmpty() && rc != SQLITE_OK && rc != SQLITE_DONE)
-        error = QString::fromUtf8(sqlite3_errstr(rc));
-    if (sqlite3_close(dest) != SQLITE_OK && error.isEmpty())
-        error = QStringLiteral("the copy could not be closed");
-    return error;
+        failCopy(QStringLiteral("copying into %1").arg(temp), rc, error, words);
+    if (closed != SQLITE_OK)
+        failCopy(QStringLiteral("closing %1").arg(temp), closed, 0, QString::fromUtf8(sqlite3_errstr(closed)));
+    if (version != expectVersion)
+        failCopy(QStringLiteral("checking %1").arg(temp), SQLITE_OK, 0,
+                 QStringLiteral("the copy holds catalog schema %1, not %2").arg(version).arg(expectVersion));
 }
 
 } // namespace
@@ -114,21 +144,27 @@ QStringList catalogBackups(const QString& catalogFile)
     return paths;
 }
 
-void copyCatalogTo(const SqliteConnection& source, const QString& target)
+void copyCatalogTo(const SqliteConnection& source, const QString& target, int expectVersion)
 {
     // Unique per call: the window's threads may upgrade one file at once.
     static std::atomic_int calls{0};
     const QString temp = target + QStringLiteral(".tmp-%1-%2").arg(QCoreApplication::applicationPid()).arg(++calls);
-    removeQuietly(temp);
-    QString error = backupInto(source.handle(), temp);
-    if (error.isEmpty() && !syncPath(temp, false))
-        error = QString::fromLocal8Bit(std::strerror(errno));
-    if (error.isEmpty()
-        && std::rename(QFile::encodeName(temp).constData(), QFile::encodeName(target).constData()) != 0)
-        error = QString::fromLocal8Bit(std::strerror(errno));
-    if (!error.isEmpty()) {
-        removeQuietly(temp);
-        failCopy(source.filePath(), target, error);
+    removeWithSideFiles(temp);
+    try {
+        backupInto(source.handle(), temp, expectVersion);
+        if (!syncPath(temp, false)) {
+            const int error = errno; // before anything else can change it
+            failCopy(QStringLiteral("syncing %1").arg(temp), SQLITE_OK, error,
+                     QString::fromLocal8Bit(std::strerror(error)));
+        }
+        if (!renamePath(temp, target)) {
+            const int error = errno;
+            failCopy(QStringLiteral("renaming %1 to %2").arg(temp, target), SQLITE_OK, error,
+                     QString::fromLocal8Bit(std::strerror(error)));
+        }
+    } catch (...) {
+        removeWithSideFiles(temp);
+        throw;
     }
     // The rename itself must survive a power cut before the upgrade relies on it.
     syncPath(QFileInfo(target).absolutePath(), true);
@@ -137,16 +173,52 @@ void copyCatalogTo(const SqliteConnection& source, const QString& target)
 void backupBeforeUpgrade(const SqliteConnection& connection, int version)
 {
     const QString target = catalogUpgradeBackupPath(connection.filePath(), version);
+    Cause cause = Cause::Other;
+    QString detail;
     try {
-        copyCatalogTo(connection, target);
+        // `connection` holds the step's write transaction, and SQLite's
+        // backup does not read from a connection that is writing. A second,
+        // read-only connection sees the same committed file: WAL (and a
+        // rollback journal's RESERVED lock) let it read while the lock is held.
+        const SqliteConnection reader(connection.filePath(), true);
+        copyCatalogTo(reader, target, version);
+        return;
+    } catch (const CatalogCopyError& e) {
+        cause = e.cause();
+        detail = QString::fromUtf8(e.what());
     } catch (const CatalogError& e) {
-        throw CatalogError(QStringLiteral("%1 was not upgraded from catalog schema %2 because a copy of it could not "
-                                          "be written to %3 first; free some disk space or move that path away and "
-                                          "try again. (%4)")
-                               .arg(connection.filePath(), QString::number(version), target,
-                                    QString::fromUtf8(e.what()))
-                               .toStdString());
+        const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
+        cause = sqlite ? causeOf(sqlite->code(), 0) : Cause::Other;
+        detail = sqlite ? sqlite->detail() : QString::fromUtf8(e.what());
     }
+    // The result code tells callers the cause too (the window names a full disk).
+    const char* advice = "check that path and the disk and try again";
+    int code = SQLITE_CANTOPEN;
+    switch (cause) {
+    case Cause::NoSpace:
+        advice = "the disk is full; free some disk space and try again";
+        code = SQLITE_FULL;
+        break;
+    case Cause::NotPermitted:
+        advice = "the folder cannot be written (permissions or a read-only disk); make it writable and try again";
+        code = SQLITE_READONLY;
+        break;
+    case Cause::Busy:
+        advice = "another program kept the catalog busy; close other programs using this library and try again";
+        code = SQLITE_BUSY;
+        break;
+    case Cause::InTheWay:
+        advice = "something else is at that path; move it away and try again";
+        break;
+    case Cause::Other:
+        break;
+    }
+    const QString sentence = QStringLiteral("%1 was not upgraded from catalog schema %2 because a copy of it could not "
+                                            "be written to %3 first: %4.")
+                                 .arg(connection.filePath(), QString::number(version), target,
+                                      QString::fromLatin1(advice));
+    qWarning("photosearch: %s", qPrintable(detail)); // the detail is for the log; the sentence for the person
+    throw SqliteError(sentence, detail, code);
 }
 
 bool refreshLastGoodCopy(const SqliteConnection& connection, qint64 maxAgeSeconds)
@@ -165,7 +237,8 @@ bool refreshLastGoodCopy(const SqliteConnection& connection, qint64 maxAgeSecond
         copyCatalogTo(connection, target);
         return true;
     } catch (const CatalogError& e) {
-        qWarning("%s", e.what());
+        qWarning("The last good copy %s could not be refreshed (%s); the catalog itself is fine.", qPrintable(target),
+                 e.what());
         return false;
     }
 }

@@ -16,6 +16,8 @@
 // (a consistent snapshot, WAL content included), written under a temporary
 // name, fsync'd, then renamed over the old copy: a copy is whole or absent.
 
+#include "Catalog.h"
+
 #include <QString>
 
 namespace photosearch {
@@ -27,13 +29,33 @@ QString catalogLastGoodPath(const QString& catalogFile);
 // Every copy of `catalogFile` present, newest first (by modification time).
 QStringList catalogBackups(const QString& catalogFile);
 
-// Copies the database of `source` to `target` (see above). Throws
-// CatalogError naming `target` when it cannot be written; `target` is then
-// left as it was.
-void copyCatalogTo(const SqliteConnection& source, const QString& target);
+// Why a copy could not be written. what() is the detail only (which step,
+// SQLite's or the system's words, the result code and errno): the caller
+// puts its own sentence, chosen by cause(), in front of it.
+class CatalogCopyError : public CatalogError {
+public:
+    enum class Cause { NoSpace, NotPermitted, Busy, InTheWay, Other };
+    CatalogCopyError(Cause cause, const QString& detail)
+        : CatalogError(detail.toStdString())
+        , cause_(cause)
+    {
+    }
+    Cause cause() const { return cause_; }
 
-// The copy upgradeCatalogSchema takes; throws CatalogError with the sentence
-// "not upgraded" when the copy cannot be written.
+private:
+    Cause cause_;
+};
+
+// Copies the database of `source` to `target` (see above); when
+// `expectVersion` >= 0 the copy must hold that schema version, or it is not
+// kept. Throws CatalogCopyError when it cannot be written; `target` is then
+// left as it was.
+void copyCatalogTo(const SqliteConnection& source, const QString& target, int expectVersion = -1);
+
+// The copy upgradeCatalogSchema takes, inside the step's write transaction
+// (read through a second connection). Throws SqliteError with one sentence
+// ("not upgraded", and what to do by cause) and the detail apart (also
+// logged) when the copy cannot be written.
 void backupBeforeUpgrade(const SqliteConnection& connection, int version);
 
 // Refreshes catalog.last-good.sqlite when it is missing or older than

@@ -2,23 +2,22 @@
 
 #include "Catalog.h"
 #include "CatalogBackup.h"
+#include "CatalogFiles.h"
 #include "CatalogSchema.h"
+#include "CatalogUseLock.h"
 #include "SqliteConnection.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <sqlite3.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <memory>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace photosearch {
 
@@ -30,7 +29,7 @@ bool isDamageCode(int rc)
 }
 
 struct Closer {
-    void operator()(sqlite3* db) const { sqlite3_close(db); }
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
 using Handle = std::unique_ptr<sqlite3, Closer>;
 
@@ -106,42 +105,26 @@ QString newestGoodBackup(const QString& file)
     return {};
 }
 
-void removeWithSideFiles(const QString& path)
-{
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-        QFile::remove(path + QLatin1String(suffix));
-}
-
-[[noreturn]] void failMove(const QString& from, const QString& to)
-{
-    throw CatalogError(QStringLiteral("%1 could not be renamed to %2 (%3); check the library folder and try again.")
-                           .arg(from, to, QString::fromLocal8Bit(std::strerror(errno)))
-                           .toStdString());
-}
-
-bool renamePath(const QString& from, const QString& to)
-{
-    return std::rename(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) == 0;
-}
-
-// Renames the damaged file and its -wal/-shm (its WAL must never meet the
-// new file) to catalog.damaged-<time>.sqlite. Returns the new name.
-QString moveAside(const QString& file)
+// catalog.damaged-<time>.sqlite beside `file`, a name not taken (nor its
+// -wal/-shm).
+QString asideName(const QString& file)
 {
     const QFileInfo info(file);
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     QString aside = info.dir().filePath(info.completeBaseName() + QStringLiteral(".damaged-%1.sqlite").arg(stamp));
-    for (int n = 2; QFileInfo::exists(aside); ++n)
+    const auto taken = [](const QString& name) {
+        return QFileInfo::exists(name) || QFileInfo::exists(name + QStringLiteral("-wal"))
+            || QFileInfo::exists(name + QStringLiteral("-shm"));
+    };
+    for (int n = 2; taken(aside); ++n)
         aside = info.dir().filePath(info.completeBaseName()
                                     + QStringLiteral(".damaged-%1-%2.sqlite").arg(stamp).arg(n));
-    if (!renamePath(file, aside))
-        failMove(file, aside);
-    for (const char* suffix : {"-wal", "-shm"}) {
-        const QString side = file + QLatin1String(suffix);
-        if (QFileInfo::exists(side) && !renamePath(side, aside + QLatin1String(suffix)))
-            failMove(side, aside + QLatin1String(suffix));
-    }
     return aside;
+}
+
+QString repairingName(const QString& file)
+{
+    return QFileInfo(file).dir().filePath(QStringLiteral("catalog.repairing.sqlite"));
 }
 
 qint64 countRows(const SqliteConnection& db, const char* sql)
@@ -184,6 +167,63 @@ bool isCatalogDamage(const CatalogError& e)
     return sqlite && isDamageCode(sqlite->code());
 }
 
+bool finishInterruptedRepair(const QString& catalogFile)
+{
+    const QString repaired = repairingName(catalogFile);
+    if (QFileInfo::exists(catalogFile) || !QFileInfo::exists(repaired))
+        return false;
+    CatalogUseLock running;
+    try {
+        running = CatalogUseLock::exclusive(repaired);
+    } catch (const CatalogError& e) {
+        qWarning("%s", e.what());
+        throw CatalogError(QStringLiteral("%1 is being repaired by photosearch-cli repair; wait for it to finish and "
+                                          "try again.")
+                               .arg(catalogFile)
+                               .toStdString());
+    }
+    // A repair that died while building leaves catalog.sqlite in place, so a
+    // repairing file alone was built whole (and closed: no -wal); the check
+    // makes sure of it.
+    const bool closed = !QFileInfo::exists(repaired + QStringLiteral("-wal"));
+    FileCheck check;
+    try {
+        check = checkFile(repaired);
+    } catch (const CatalogError& e) {
+        check.problem = QString::fromUtf8(e.what());
+    }
+    if (!closed || !check.problem.isEmpty() || check.version <= 0 || QFileInfo::exists(catalogFile)) {
+        qWarning("%s is not put in place of the missing %s: %s", qPrintable(repaired), qPrintable(catalogFile),
+                 check.problem.isEmpty() ? "it is incomplete" : qPrintable(check.problem));
+        return false;
+    }
+    if (!renamePath(repaired, catalogFile)) {
+        qWarning("%s could not be renamed to %s: %s", qPrintable(repaired), qPrintable(catalogFile),
+                 qPrintable(QString::fromLocal8Bit(std::strerror(errno))));
+        return false;
+    }
+    removeWithSideFiles(repaired); // the -shm (and empty -wal) the check may have left
+    syncPath(QFileInfo(catalogFile).absolutePath(), true);
+    qWarning("%s was put in place of the missing %s (a repair had stopped before it was done).",
+             qPrintable(repaired), qPrintable(catalogFile));
+    return true;
+}
+
+QString shellQuoted(const QString& text)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
+    if (plain.match(text).hasMatch())
+        return text;
+    QString quoted = text;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+QString repairCommandLine(const QString& libraryDir)
+{
+    return QStringLiteral("photosearch-cli repair --library ") + shellQuoted(libraryDir);
+}
+
 RepairReport repairCatalog(const QString& libraryDir, RepairMode mode)
 {
     RepairReport report;
@@ -200,6 +240,9 @@ RepairReport repairCatalog(const QString& libraryDir, RepairMode mode)
         return report;
     }
     report.problem = check.problem;
+    // Held until the repaired file is in place: no connection may write into
+    // the file that is moved aside, nor remove the new one's -wal by name.
+    const CatalogUseLock inUse = CatalogUseLock::exclusive(file);
     const int version = headerVersion(file);
     if (version > Catalog::kSchemaVersion)
         throw CatalogError(QStringLiteral("%1 is damaged and was written by a newer version of PhotoSearch (catalog "
@@ -215,10 +258,12 @@ RepairReport repairCatalog(const QString& libraryDir, RepairMode mode)
                                .arg(file)
                                .toStdString());
 
-    const QString temp = QDir(dir).filePath(QStringLiteral("catalog.repairing.sqlite"));
+    const QString temp = repairingName(file);
+    // An older-schema copy is read from an upgraded scratch copy of it.
+    const QString scratch = QFileInfo(file).dir().filePath(QStringLiteral("catalog.repair-source.sqlite"));
     {
         Handle damaged(mode == RepairMode::FromBackup ? nullptr : openForSalvage(file));
-        Handle backup(report.backup.isEmpty() ? nullptr : openForSalvage(report.backup));
+        Handle backup(report.backup.isEmpty() ? nullptr : openUpgradedForSalvage(report.backup, scratch));
         std::vector<sqlite3*> sources;
         if (mode != RepairMode::FromBackup) {
             if (damaged)
@@ -232,18 +277,19 @@ RepairReport repairCatalog(const QString& libraryDir, RepairMode mode)
             buildFrom(temp, sources, &report, damaged != nullptr);
         } catch (...) {
             removeWithSideFiles(temp);
+            backup.reset();
+            removeWithSideFiles(scratch);
             throw;
         }
     }
+    removeWithSideFiles(scratch);
     if (!report.backup.isEmpty())
         report.backupTime = QFileInfo(report.backup).lastModified().toString(Qt::ISODate);
-    report.movedAside = moveAside(file);
-    if (!renamePath(temp, file))
-        failMove(temp, file);
-    const int fd = ::open(QFile::encodeName(dir).constData(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
+    {
+        // Held through the swap: finishInterruptedRepair leaves it alone.
+        const CatalogUseLock repaired = CatalogUseLock::exclusive(temp);
+        report.movedAside = asideName(file);
+        replaceKeepingAside(temp, file, report.movedAside);
     }
     report.outcome = report.backup.isEmpty() ? RepairReport::Outcome::Salvaged : RepairReport::Outcome::Restored;
     return report;

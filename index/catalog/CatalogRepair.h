@@ -5,9 +5,12 @@
 // Nothing is deleted: the damaged file, with its -wal and -shm, is renamed
 // to catalog.damaged-<yyyyMMdd-HHmmss>.sqlite beside it.
 //
-// The caller makes sure nothing else writes the library meanwhile (the CLI
-// holds the index lock) and removes the vector caches afterwards: they may
-// reflect rows the repaired catalog no longer has.
+// Nothing else may have the catalog open meanwhile: repair holds it
+// exclusively (CatalogUseLock.h) from the moment it finds damage until the
+// repaired file is in place, and refuses while any Catalog has it open. The
+// caller keeps index runs out (the CLI holds the index lock) and removes the
+// vector caches afterwards: they may reflect rows the repaired catalog no
+// longer has.
 
 #include "CatalogSalvage.h"
 
@@ -18,7 +21,7 @@ namespace photosearch {
 class CatalogError;
 
 enum class RepairMode {
-    Auto,       // what the damaged file still gives, gaps filled from the newest good copy
+    Auto,       // what the damaged file still gives; only what it cannot read comes from the newest good copy
     FromBackup, // the newest good copy alone (refused when there is none)
     Rebuild,    // what the damaged file still gives, ignoring the copies
 };
@@ -46,5 +49,20 @@ RepairReport repairCatalog(const QString& libraryDir, RepairMode mode);
 
 // Whether `e` says the catalog is damaged or no database (what repair is for).
 bool isCatalogDamage(const CatalogError& e);
+
+// After a repair that stopped between its two renames (only where the folder
+// has no hard links, CatalogFiles.h): `catalogFile` is missing and the
+// repaired catalog.repairing.sqlite beside it is whole. Puts it in place when
+// it passes its check and no repair is still running; returns whether it
+// did. Throws CatalogError while a repair holds it.
+bool finishInterruptedRepair(const QString& catalogFile);
+
+// `text` as one word for a POSIX shell: as it is when it needs no quoting,
+// else in single quotes.
+QString shellQuoted(const QString& text);
+
+// The command a person runs to repair the library in `libraryDir`, ready to
+// paste: "photosearch-cli repair --library DIR".
+QString repairCommandLine(const QString& libraryDir);
 
 } // namespace photosearch

@@ -8,10 +8,14 @@
 // and not the rest of the table.
 //
 // Rows are inserted with INSERT OR IGNORE and the target's foreign keys on:
-// a row that clashes with one already copied (from an earlier source) is
-// left out, and so is one whose photo, tag or album was lost. So the first
-// source given wins, later ones only fill the gaps.
+// a row that clashes with one already copied is left out, and so is one
+// whose photo, tag or album was lost. The first source is read whole; a
+// later source is read only in the rowid ranges of a table that the sources
+// before it could not read (a damaged page), never elsewhere: a row missing
+// from a readable part of the first source was deleted, and must not come
+// back from an older copy.
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -27,15 +31,24 @@ struct SalvageCount {
     qint64 copied = 0;  // rows written to the target
     qint64 skipped = 0; // rows read but not written (already there, or their parent was lost)
     QStringList unreadable; // "table: SQLite's words" for each part that could not be read
+    QMap<QString, qint64> copiedByTable; // rows written, per table (tables with none left out)
 };
 
 // Opens `file` read-only for salvage (a raw handle: nothing is checked, so
 // that a file that fails its checks can still be read). Null when SQLite
-// cannot even open it. Close with sqlite3_close.
+// cannot even open it. Close with sqlite3_close_v2.
 sqlite3* openForSalvage(const QString& file);
 
+// Like openForSalvage, for a sound copy of an older schema: the copy is
+// first copied to `scratch` and brought up to this build's schema there
+// (so that a step that transforms data is not skipped), and `scratch` is
+// what is opened. The caller removes `scratch` (and its side files) once
+// done. Throws CatalogError when the scratch copy cannot be made.
+sqlite3* openUpgradedForSalvage(const QString& file, const QString& scratch);
+
 // Copies every readable row of `sources` into `target` (inside the caller's
-// transaction), table by table and, within a table, source by source: so a
+// transaction), table by table and, within a table, source by source (a
+// later one only where the earlier ones could not read, see above): so a
 // row of a later source may hang off a parent row only that source had.
 // Returns one count per source. Throws CatalogError when the target cannot
 // be written.

@@ -257,65 +257,91 @@ int catalogMinReaderVersion(const SqliteConnection& connection)
     return s.next() ? s.text(0).toInt() : 0;
 }
 
-void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<SchemaStep>& steps)
+namespace {
+
+// Throws when the file at `version` is not one to upgrade (newer than this
+// build reads, or another program's); true when it needs no step.
+bool upToDateOrRefused(const SqliteConnection& connection, int version, int target)
 {
     const QString& file = connection.filePath();
+    if (version > target) {
+        int minReader = catalogMinReaderVersion(connection);
+        if (minReader <= 0)
+            minReader = version; // no promise recorded: assume only its own version reads it
+        if (minReader > target) {
+            throw CatalogError(QStringLiteral("%1 was written by a newer version of PhotoSearch (catalog schema "
+                                              "%2); update PhotoSearch to open it.")
+                                   .arg(file, QString::number(version))
+                                   .toStdString());
+        }
+        return true;
+    }
+    if (version == target)
+        return true;
+    if (version < 0 || (version == 0 && hasForeignTables(connection))) {
+        throw CatalogError(QStringLiteral("%1 is an SQLite database but not a PhotoSearch catalog; move it away "
+                                          "or choose another library.")
+                               .arg(file)
+                               .toStdString());
+    }
+    return false;
+}
+
+// Runs the step from `version` in one IMMEDIATE transaction, unless another
+// process ran it while we waited for the lock. `*copy`: a file with content
+// is first copied (CatalogBackup.h), here, after the version is read again
+// under the lock: read before it, another process could upgrade and commit
+// in between, and the copy would hold the upgraded file under the old name.
+void runStep(const SqliteConnection& connection, const std::vector<SchemaStep>& steps, int version, bool* copy)
+{
+    connection.exec("BEGIN IMMEDIATE");
+    try {
+        if (catalogSchemaVersion(connection) != version) {
+            connection.exec("COMMIT");
+            return;
+        }
+        if (*copy && version > 0)
+            backupBeforeUpgrade(connection, version); // its own sentence when it fails
+        *copy = false;
+    } catch (...) {
+        connection.rollbackQuietly();
+        throw;
+    }
+    try {
+        const SchemaStep& step = steps[size_t(version)];
+        Q_ASSERT(step.toVersion == version + 1);
+        step.apply(connection);
+        writeVersion(connection, step.toVersion, step.minReader);
+        connection.exec("COMMIT");
+    } catch (const CatalogError& e) {
+        connection.rollbackQuietly();
+        const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
+        throw CatalogError(QStringLiteral("%1 could not be upgraded from catalog schema %2 to %3 and was left "
+                                          "unchanged; free some disk space or check its permissions and try "
+                                          "again. (%4)")
+                               .arg(connection.filePath(), QString::number(version), QString::number(version + 1),
+                                    sqlite ? sqlite->detail() : QString::fromUtf8(e.what()))
+                               .toStdString());
+    } catch (...) {
+        connection.rollbackQuietly();
+        throw;
+    }
+}
+
+} // namespace
+
+void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<SchemaStep>& steps,
+                          SchemaBackup backup)
+{
     const int target = steps.empty() ? 0 : steps.back().toVersion;
-    bool backedUp = false;
+    // Only before the first step: a version-0 file has nothing to keep, and
+    // later steps start from a file this call itself upgraded.
+    bool copy = backup == SchemaBackup::Take;
     for (;;) {
         const int version = catalogSchemaVersion(connection);
-        if (version > target) {
-            int minReader = catalogMinReaderVersion(connection);
-            if (minReader <= 0)
-                minReader = version; // no promise recorded: assume only its own version reads it
-            if (minReader > target) {
-                throw CatalogError(QStringLiteral("%1 was written by a newer version of PhotoSearch (catalog schema "
-                                                  "%2); update PhotoSearch to open it.")
-                                       .arg(file, QString::number(version))
-                                       .toStdString());
-            }
+        if (upToDateOrRefused(connection, version, target))
             return;
-        }
-        if (version == target)
-            return;
-        if (version < 0 || (version == 0 && hasForeignTables(connection))) {
-            throw CatalogError(QStringLiteral("%1 is an SQLite database but not a PhotoSearch catalog; move it away "
-                                              "or choose another library.")
-                                   .arg(file)
-                                   .toStdString());
-        }
-        // A file with content is copied before its first step changes it
-        // (CatalogBackup.h); without the copy it is not upgraded at all. A
-        // new file (version 0) has nothing to keep.
-        if (!backedUp) {
-            if (version > 0)
-                backupBeforeUpgrade(connection, version);
-            backedUp = true;
-        }
-
-        connection.exec("BEGIN IMMEDIATE");
-        try {
-            // Another process may have run this step while we waited for the lock.
-            if (catalogSchemaVersion(connection) == version) {
-                const SchemaStep& step = steps[size_t(version)];
-                Q_ASSERT(step.toVersion == version + 1);
-                step.apply(connection);
-                writeVersion(connection, step.toVersion, step.minReader);
-            }
-            connection.exec("COMMIT");
-        } catch (const CatalogError& e) {
-            connection.rollbackQuietly();
-            const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
-            throw CatalogError(QStringLiteral("%1 could not be upgraded from catalog schema %2 to %3 and was left "
-                                              "unchanged; free some disk space or check its permissions and try "
-                                              "again. (%4)")
-                                   .arg(file, QString::number(version), QString::number(version + 1),
-                                        sqlite ? sqlite->detail() : QString::fromUtf8(e.what()))
-                                   .toStdString());
-        } catch (...) {
-            connection.rollbackQuietly();
-            throw;
-        }
+        runStep(connection, steps, version, &copy);
     }
 }
 

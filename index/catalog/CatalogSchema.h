@@ -30,8 +30,14 @@ const std::vector<SchemaStep>& catalogSchemaSteps();
 // than the steps is left alone if its min_reader_version allows this build to
 // read it, and refused otherwise. A file with content (version > 0) is first
 // copied to <name>.before-v<version>.sqlite (CatalogBackup.h); when that copy
-// cannot be written nothing is upgraded. Throws CatalogError.
-void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<SchemaStep>& steps);
+// cannot be written nothing is upgraded. The copy is taken inside the first
+// step's transaction, once the version is read again there: so it always
+// holds the file at that version, never one another process has just
+// upgraded. `SchemaBackup::Skip` is for a scratch file that needs no copy.
+// Throws CatalogError.
+enum class SchemaBackup { Take, Skip };
+void upgradeCatalogSchema(const SqliteConnection& connection, const std::vector<SchemaStep>& steps,
+                          SchemaBackup backup = SchemaBackup::Take);
 
 // The version and min_reader_version stored in the file (0 and 0 when empty).
 int catalogSchemaVersion(const SqliteConnection& connection);

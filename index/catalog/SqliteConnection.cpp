@@ -1,5 +1,7 @@
 #include "SqliteConnection.h"
 
+#include "CatalogRepair.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QUrl>
@@ -55,10 +57,9 @@ QString sentenceFor(int rc, const QString& file)
     case SQLITE_CORRUPT:
         // Still "move it away or choose another library": a file of another
         // program is no damage to repair.
-        return QStringLiteral("%1 is not a PhotoSearch catalog or is damaged; run photosearch-cli repair --library "
-                              "%2 (it keeps the damaged file aside and restores or rebuilds the catalog), or move it "
-                              "away or choose another library.")
-            .arg(file, QFileInfo(file).absolutePath());
+        return QStringLiteral("%1 is not a PhotoSearch catalog or is damaged; run %2 (it keeps the damaged file aside "
+                              "and restores or rebuilds the catalog), or move it away or choose another library.")
+            .arg(file, repairCommandLine(QFileInfo(file).absolutePath()));
     case SQLITE_IOERR:
         return QStringLiteral("%1 could not be read or written; check the disk and try again.").arg(file);
     case SQLITE_CONSTRAINT:
@@ -87,12 +88,14 @@ QString catalogErrorMessage(int rc, const QString& filePath, const QString& deta
 namespace {
 
 // Whether a file beside `filePath` (the catalog, its WAL or journal) cannot
-// grow: no block left for users on its disk, or at the process's file-size
-// limit (ulimit -f, RLIMIT_FSIZE) give or take a few pages.
+// grow: no block left on its disk for this process (root may still write
+// into the blocks reserved for it), or at the process's file-size limit
+// (ulimit -f, RLIMIT_FSIZE) give or take a few pages.
 bool noRoomBeside(const QString& filePath)
 {
     struct statvfs fs {};
-    if (::statvfs(QFile::encodeName(QFileInfo(filePath).absolutePath()).constData(), &fs) == 0 && fs.f_bavail == 0)
+    if (::statvfs(QFile::encodeName(QFileInfo(filePath).absolutePath()).constData(), &fs) == 0
+        && (::geteuid() == 0 ? fs.f_bfree : fs.f_bavail) == 0)
         return true;
     struct rlimit limit {};
     if (::getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)

@@ -43,12 +43,13 @@ void LibraryWorker::open()
     } catch (const CatalogError& e) {
         qWarning("%s", e.what());
         const QString dir = QDir::toNativeSeparators(libraryDir_);
-        // The same way out as the command line's sentence (SqliteConnection.cpp).
+        // The same way out as the command line's sentence (SqliteConnection.cpp);
+        // repair refuses while this window has the catalog open.
         const QString sentence = isCatalogDamage(e)
-            ? tr("The library catalog in %1 is damaged; run photosearch-cli repair --library %1 (it keeps the damaged "
-                 "file aside and restores or rebuilds the catalog), then open PhotoSearch again, or choose another "
-                 "library in Edit ▸ Settings.")
-                  .arg(dir)
+            ? tr("The library catalog in %1 is damaged; close PhotoSearch, run %2 (it keeps the damaged file aside "
+                 "and restores or rebuilds the catalog), then open PhotoSearch again, or choose another library in "
+                 "Edit ▸ Settings.")
+                  .arg(dir, repairCommandLine(dir))
             : tr("The library in %1 could not be opened; update PhotoSearch if it was made by a newer version, "
                  "otherwise check the folder's permissions or choose another library in Edit ▸ Settings.")
                   .arg(dir);

@@ -1,0 +1,31 @@
+#pragma once
+// File operations on catalog.sqlite and its copies, shared by the backups
+// (CatalogBackup.h) and the repair (CatalogRepair.h): each keeps a file whole
+// or leaves it as it was.
+
+#include <QString>
+
+namespace photosearch {
+
+// fsync of a file or a folder by name; false with errno set on failure.
+bool syncPath(const QString& path, bool directory);
+
+// rename(2); false with errno set on failure.
+bool renamePath(const QString& from, const QString& to);
+
+// Removes `path` and the -wal, -shm and -journal SQLite may leave beside it;
+// quietly (missing files are no error).
+void removeWithSideFiles(const QString& path);
+
+// Puts `replacement` in the place of `file` and keeps `file`, with its -wal
+// and -shm (its WAL must never meet the new file), as `aside` (a name that
+// does not exist yet). The side files go first and `file` is replaced by
+// one rename after a hard link named `aside`, so `file` always names a
+// whole catalog: a crash at any point leaves the old file or the new one
+// there. Where the folder has no hard links (FAT) `file` is renamed to
+// `aside` first, so a crash between the two renames leaves only
+// `replacement` (finishInterruptedRepair, CatalogRepair.h, puts it back).
+// Throws CatalogError when a rename fails, after undoing the ones done.
+void replaceKeepingAside(const QString& replacement, const QString& file, const QString& aside);
+
+} // namespace photosearch

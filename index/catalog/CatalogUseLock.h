@@ -1,0 +1,48 @@
+#pragma once
+// Who has catalog.sqlite open, told by flock(2) on a read-only descriptor of
+// the file itself: every Catalog holds a shared lock for its lifetime, and
+// `photosearch-cli repair` takes it exclusively before it moves the file, so
+// that no open connection keeps writing into a file that was moved aside,
+// nor deletes the -wal/-shm of the new one by name when it closes.
+//
+// Why flock on the catalog and not a lock file: it works on read-only
+// libraries where no file can be created, it is released when a process
+// dies, and on Linux it is independent of SQLite's POSIX (fcntl) locks on the
+// same file. Not on NFS or SMB, where the kernel emulates flock with POSIX
+// locks that would meet SQLite's: there no lock is taken.
+
+#include <QString>
+
+namespace photosearch {
+
+class CatalogUseLock {
+public:
+    CatalogUseLock() = default;
+    ~CatalogUseLock();
+    CatalogUseLock(CatalogUseLock&& other) noexcept;
+    CatalogUseLock& operator=(CatalogUseLock&& other) noexcept;
+    CatalogUseLock(const CatalogUseLock&) = delete;
+    CatalogUseLock& operator=(const CatalogUseLock&) = delete;
+
+    // The shared lock a Catalog holds on `file`, created empty when missing
+    // and `create` is set. Throws CatalogError when repair holds the file.
+    // Without a lock (nothing thrown) when the file cannot be opened (SQLite
+    // then says why) or the file system has no independent flock.
+    static CatalogUseLock shared(const QString& file, bool create);
+
+    // The exclusive lock repair takes; throws CatalogError with the sentence
+    // "in use ... close them and run repair again" when anything holds the
+    // file open.
+    static CatalogUseLock exclusive(const QString& file);
+
+    void release();
+
+private:
+    explicit CatalogUseLock(int fd)
+        : fd_(fd)
+    {
+    }
+    int fd_ = -1;
+};
+
+} // namespace photosearch
