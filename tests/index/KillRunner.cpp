@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include <csignal>
+#include <cstring>
 
 namespace photosearch::killtest {
 
@@ -106,10 +107,13 @@ QString KillRunner::completeRun(QJsonObject* summary)
     err += p.readAllStandardError();
     const QByteArray out = p.readAllStandardOutput();
     if (!done || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        const QString how = !done ? QStringLiteral("did not end in %1 ms").arg(kRunTimeoutMs)
+            : p.exitStatus() == QProcess::CrashExit
+            ? QStringLiteral("crashed with signal %1 (%2)").arg(p.exitCode()).arg(QString::fromLocal8Bit(::strsignal(p.exitCode())))
+            : QStringLiteral("failed (exit %1)").arg(p.exitCode());
         p.kill();
         p.waitForFinished();
-        return QStringLiteral("run: an un-killed index run failed (exit %1): %2")
-            .arg(p.exitCode()).arg(QString::fromUtf8(err.trimmed()));
+        return QStringLiteral("run %1: an un-killed index run %2: %3").arg(runs_).arg(how, QString::fromUtf8(err.trimmed()));
     }
     const QJsonObject json = QJsonDocument::fromJson(out).object();
     if (summary)
@@ -174,6 +178,21 @@ bool waitForLine(QProcess& p, QByteArray& err, const QByteArray& marker)
     return false;
 }
 
+// Why a run that ended by a signal was not the driver's kill; empty when
+// it was. For a CrashExit, Qt 6 gives the signal number as exitCode().
+QString crashOf(const QProcess& p, bool killSent)
+{
+    const int signal = p.exitCode();
+    const QString name = QString::fromLocal8Bit(::strsignal(signal));
+    if (!killSent)
+        return QStringLiteral("photosearch-cli index crashed with signal %1 (%2) though the driver sent no kill")
+            .arg(signal).arg(name);
+    if (signal != SIGKILL)
+        return QStringLiteral("photosearch-cli index ended with signal %1 (%2), not the driver's SIGKILL")
+            .arg(signal).arg(name);
+    return {};
+}
+
 } // namespace
 
 QString KillRunner::killedRun(const QStringList& files, std::mt19937_64& rng, bool* finished)
@@ -198,23 +217,35 @@ QString KillRunner::killedRun(const QStringList& files, std::mt19937_64& rng, bo
         return QStringLiteral("run: %1 did not start: %2").arg(cli_, p.errorString());
     ++runs_;
     QByteArray err = "\n"; // so that the first line matches a marker too
-    if (marker.isEmpty() || waitForLine(p, err, marker)) {
+    bool killSent = false;
+    const bool reached = marker.isEmpty() || waitForLine(p, err, marker);
+    if (reached) {
         // Slept as a whole: polling the process would make the delay longer.
         QThread::msleep(ulong(delayMs));
+        // Not yet reaped (QProcess reaps it), so the pid is still this run's.
         if (p.state() == QProcess::Running)
-            ::kill(pid_t(p.processId()), SIGKILL);
+            killSent = ::kill(pid_t(p.processId()), SIGKILL) == 0;
     }
     // waitForFinished() is false for a process that already ended.
     if (p.state() != QProcess::NotRunning && !p.waitForFinished(kRunTimeoutMs))
         return QStringLiteral("run: photosearch-cli did not end after SIGKILL");
     err += p.readAllStandardError();
-    const QString where = QStringLiteral("%1 ms after %2").arg(delayMs).arg(marker.isEmpty() ? QStringLiteral("the start") : QString::fromLatin1(marker));
+    const QString where = !reached ? QStringLiteral("before %1 was printed").arg(QString::fromLatin1(marker))
+                                   : QStringLiteral("%1 ms after %2").arg(delayMs).arg(marker.isEmpty() ? QStringLiteral("the start") : QString::fromLatin1(marker));
     *finished = p.exitStatus() == QProcess::NormalExit;
     if (*finished) {
         log(QStringLiteral("run %1: ended before the kill %2 (exit %3)").arg(runs_).arg(where).arg(p.exitCode()));
         return p.exitCode() == 0 ? QString()
                                  : QStringLiteral("run: an index run failed (exit %1): %2")
                                        .arg(p.exitCode()).arg(QString::fromUtf8(err.trimmed()));
+    }
+    // Only the driver's own SIGKILL counts as a kill: a crash (SIGSEGV,
+    // abort) or any other signal is a failure of the product.
+    const QString crash = crashOf(p, killSent);
+    if (!crash.isEmpty()) {
+        log(QStringLiteral("run %1: %2 (%3)").arg(runs_).arg(crash, where));
+        return QStringLiteral("run %1: %2 (%3); its stderr: %4")
+            .arg(runs_).arg(crash, where, QString::fromUtf8(err.trimmed()));
     }
     const QString phase = phaseOf(err);
     ++kills_;

@@ -29,7 +29,8 @@ public:
 
     // A run killed after a random delay. `files` (on disk now) sizes the
     // run's work. `finished` is set when it ended before the kill (then it
-    // must have succeeded); that run is not counted as a kill.
+    // must have succeeded); that run is not counted as a kill. A run ended
+    // by any signal but the driver's own SIGKILL (a crash) is a failure.
     QString killedRun(const QStringList& files, std::mt19937_64& rng, bool* finished);
 
     // A run to the end; `summary` gets its JSON line.

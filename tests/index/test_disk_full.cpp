@@ -20,14 +20,17 @@
 #include "SqliteConnection.h"
 #include "TestImages.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <climits>
 #include <csignal>
 #include <functional>
 
@@ -104,6 +107,25 @@ private:
     void (*savedHandler_)(int) = SIG_DFL;
 };
 
+// Set for the copy of this suite that runs the tmpfs case in a private
+// mount namespace: the namespace of the process that started it, where
+// nothing may be mounted.
+constexpr char kOuterMountNamespace[] = "PHOTOSEARCH_TEST_OUTER_MOUNT_NAMESPACE";
+
+// "mnt:[4026531841]": names this process's mount namespace.
+QByteArray mountNamespace()
+{
+    char target[PATH_MAX] = {};
+    const ssize_t n = ::readlink("/proc/self/ns/mnt", target, sizeof target - 1);
+    return n > 0 ? QByteArray(target, int(n)) : QByteArray();
+}
+
+// unshare(1) with a mount namespace of its own whose mounts propagate
+// nowhere: what is mounted there ends with the last process in it, even
+// one killed or aborted half-way, and is never seen outside.
+const QStringList kPrivateMounts = {QStringLiteral("--mount"), QStringLiteral("--propagation"),
+                                    QStringLiteral("private")};
+
 bool copyFolder(const QString& from, const QString& to)
 {
     if (!QDir().mkpath(to))
@@ -179,6 +201,8 @@ private:
         QStringList committed;
         for (qint64 room = 48 * 1024; room <= 64LL * 1024 * 1024; room *= 2) {
             stopped = attempt(room, &library);
+            if (QTest::currentTestFailed())
+                return;
             QVERIFY2(stopped.exitCode != 0,
                      qPrintable(QStringLiteral("%1 bytes of room let the run finish before any stop in the "
                                                "middle was seen")
@@ -188,8 +212,10 @@ private:
                 break;
         }
         QVERIFY2(committed.size() > kFirst && committed.size() < kFirst + kSecond,
-                 qPrintable(QStringLiteral("no limit stopped the run in the middle (%1 photos)")
-                                .arg(committed.size())));
+                 qPrintable(QStringLiteral("no limit stopped the run in the middle (%1 photos); the last run "
+                                           "(exit %2) said: %3")
+                                .arg(committed.size()).arg(stopped.exitCode)
+                                .arg(QString::fromUtf8(stopped.err.right(2000)))));
         qInfo("stopped with %d of %d photos committed", int(committed.size()), kFirst + kSecond);
         expectFullDiskSentence(stopped);
         if (QTest::currentTestFailed())
@@ -217,6 +243,8 @@ private:
 
         // A run with room finishes the job: each photo once.
         makeRoom(library);
+        if (QTest::currentTestFailed())
+            return;
         const Run resumed = runCli(indexArgs(library));
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QCOMPARE(resumed.lines().value(0).value(QStringLiteral("added")).toInt(),
@@ -231,6 +259,82 @@ private:
                                              QStringLiteral("1000"), QStringLiteral("a photo")} + at);
         QVERIFY2(after.exitCode == 0, after.err.constData());
         QCOMPARE(after.lines().size(), kFirst + kSecond);
+    }
+
+    // Runs this test function again in a copy of this suite under
+    // unshare(1), and reports what the copy reported: its failure, its
+    // skip, or its pass.
+    void runInPrivateMountNamespace()
+    {
+        if (::geteuid() != 0)
+            QSKIP("mounting a tmpfs needs root; the file-size limit case covers a full disk");
+        QProcess probe;
+        probe.start(QStringLiteral("unshare"), kPrivateMounts + QStringList{QStringLiteral("true")});
+        if (!probe.waitForFinished(60000) || probe.exitStatus() != QProcess::NormalExit || probe.exitCode() != 0)
+            QSKIP("cannot make a private mount namespace here (unshare --mount failed or is missing); the file-size "
+                  "limit case covers a full disk");
+        const QString function = QString::fromLatin1(QTest::currentTestFunction());
+        QProcess copy;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QString::fromLatin1(kOuterMountNamespace), QString::fromLatin1(mountNamespace()));
+        copy.setProcessEnvironment(env);
+        copy.setProcessChannelMode(QProcess::MergedChannels);
+        copy.start(QStringLiteral("unshare"),
+                   kPrivateMounts + QStringList{QCoreApplication::applicationFilePath(), function});
+        if (!copy.waitForFinished(600000)) {
+            copy.kill(); // its namespace, and the mount, end with it and its children
+            copy.waitForFinished();
+            QFAIL(qPrintable(QStringLiteral("the copy in a private mount namespace did not end in 10 minutes:\n")
+                             + QString::fromLocal8Bit(copy.readAll())));
+        }
+        const QString output = QString::fromLocal8Bit(copy.readAll());
+        const QString report = QStringLiteral("the copy in a private mount namespace (%1 %2) said:\n%3")
+                                   .arg(QCoreApplication::applicationFilePath(), function, output);
+        QVERIFY2(copy.exitStatus() == QProcess::NormalExit && copy.exitCode() == 0, qPrintable(report));
+        const QString tag = QStringLiteral("TestDiskFull::%1()").arg(function);
+        for (const QString& line : output.split(QLatin1Char('\n'))) {
+            if (line.startsWith(QLatin1String("QINFO  : ") + tag))
+                qInfo("%s", qPrintable(line.mid(9 + tag.size()).trimmed()));
+            if (line.startsWith(QLatin1String("SKIP   : ") + tag))
+                QSKIP(qPrintable(line.mid(9 + tag.size()).trimmed()));
+        }
+        QVERIFY2(output.contains(QLatin1String("PASS   : ") + tag), qPrintable(report));
+    }
+
+    // In the private mount namespace: the mount is resized for each attempt.
+    void fullTmpfsCase()
+    {
+        const QString mountPoint = path(QStringLiteral("tmpfs"));
+        QVERIFY(QDir().mkpath(mountPoint));
+        const QByteArray where = QFile::encodeName(mountPoint);
+        if (::geteuid() != 0 || ::mount("tmpfs", where.constData(), "tmpfs", 0, "size=64k") != 0)
+            QSKIP("cannot mount a tmpfs here (needs root outside a restricted container); the file-size limit case "
+                  "covers a full disk");
+        struct Unmount { // tidiness only: the namespace's end unmounts it too
+            QByteArray where;
+            ~Unmount() { ::umount2(where.constData(), MNT_DETACH); }
+        } unmount{where};
+        qint64 baseBytes = 0;
+        for (const QFileInfo& f : QDir(base_).entryInfoList(QDir::Files | QDir::Hidden))
+            baseBytes += f.size();
+        int attempts = 0;
+        checkStopInTheMiddle(
+            [&](qint64 room, QString* library) {
+                *library = QDir(mountPoint).filePath(QStringLiteral("library-%1").arg(++attempts));
+                if (attempts > 1)
+                    photosearch::testlib::removeTree(
+                        QDir(mountPoint).filePath(QStringLiteral("library-%1").arg(attempts - 1)));
+                const QByteArray size = "size=" + QByteArray::number(baseBytes + room + 64 * 1024);
+                if (::mount(nullptr, where.constData(), nullptr, MS_REMOUNT, size.constData()) != 0
+                    || !copyFolder(base_, *library)) {
+                    QTest::qFail("cannot resize the tmpfs or copy the base library into it", __FILE__, __LINE__);
+                    return Run{};
+                }
+                return runCli(indexArgs(*library));
+            },
+            [&](const QString&) {
+                QVERIFY(::mount(nullptr, where.constData(), nullptr, MS_REMOUNT, "size=64m") == 0);
+            });
     }
 
 private Q_SLOTS:
@@ -267,47 +371,30 @@ private Q_SLOTS:
         checkStopInTheMiddle(
             [&](qint64 room, QString* library) {
                 *library = path(QStringLiteral("library-%1").arg(room));
-                if (!copyFolder(base_, *library))
-                    qFatal("cannot copy the base library");
+                if (!copyFolder(base_, *library)) {
+                    QTest::qFail("cannot copy the base library", __FILE__, __LINE__);
+                    return Run{};
+                }
                 return runWithFileLimit(indexArgs(*library), room);
             },
             [](const QString&) {});
     }
 
     // A real full disk (ENOSPC): a small tmpfs, where mounting is allowed
-    // (root outside a restricted container).
+    // (root outside a restricted container). The mount is made by a copy of
+    // this suite in a private mount namespace (unshare), so that no mount
+    // outlives the case or shows on the host, whatever happens to it.
     void fullTmpfsStopsMidRunAndKeepsWhatWasCommitted()
     {
-        const QString mountPoint = path(QStringLiteral("tmpfs"));
-        QVERIFY(QDir().mkpath(mountPoint));
-        const QByteArray where = QFile::encodeName(mountPoint);
-        if (::geteuid() != 0 || ::mount("tmpfs", where.constData(), "tmpfs", 0, "size=64k") != 0)
-            QSKIP("cannot mount a tmpfs here (needs root outside a restricted container); the file-size limit case "
-                  "covers a full disk");
-        struct Unmount {
-            QByteArray where;
-            ~Unmount() { ::umount2(where.constData(), MNT_DETACH); }
-        } unmount{where};
-        const QString base = path(QStringLiteral("base"));
-        qint64 baseBytes = 0;
-        for (const QFileInfo& f : QDir(base).entryInfoList(QDir::Files | QDir::Hidden))
-            baseBytes += f.size();
-        int attempts = 0;
-        checkStopInTheMiddle(
-            [&](qint64 room, QString* library) {
-                *library = QDir(mountPoint).filePath(QStringLiteral("library-%1").arg(++attempts));
-                if (attempts > 1)
-                    photosearch::testlib::removeTree(
-                        QDir(mountPoint).filePath(QStringLiteral("library-%1").arg(attempts - 1)));
-                const QByteArray size = "size=" + QByteArray::number(baseBytes + room + 64 * 1024);
-                if (::mount(nullptr, where.constData(), nullptr, MS_REMOUNT, size.constData()) != 0
-                    || !copyFolder(base, *library))
-                    qFatal("cannot resize the tmpfs or copy the base library into it");
-                return runCli(indexArgs(*library));
-            },
-            [&](const QString&) {
-                QVERIFY(::mount(nullptr, where.constData(), nullptr, MS_REMOUNT, "size=64m") == 0);
-            });
+        const QByteArray outer = qgetenv(kOuterMountNamespace);
+        if (outer.isEmpty()) {
+            runInPrivateMountNamespace();
+            return;
+        }
+        const QByteArray here = mountNamespace();
+        QVERIFY2(!here.isEmpty() && here != outer,
+                 "not in a mount namespace of its own: refusing to mount a tmpfs (run the suite, not this copy)");
+        fullTmpfsCase();
     }
 
     // No room even for index.lock or the catalog's first page: the disk is

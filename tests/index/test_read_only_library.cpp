@@ -169,7 +169,28 @@ private:
         }
     }
 
+    // What makes the library the read-only tests read: indexed, tagged with
+    // a confirmed "sea" on beach.jpg, hashes stored, a few-shot album
+    // (Seaside) and a manual one (Trip).
+    QList<QStringList> buildCommands(const QString& library) const
+    {
+        const QString beach = photo(QStringLiteral("beach.jpg"));
+        return {
+            at({QStringLiteral("index"), QStringLiteral("--model"), model_, tree_}, library),
+            at({QStringLiteral("tag")}, library),
+            at({QStringLiteral("tags"), QStringLiteral("--confirm"), QStringLiteral("sea"), beach}, library),
+            at({QStringLiteral("duplicates")}, library),
+            at({QStringLiteral("album"), QStringLiteral("train"), QStringLiteral("Seaside"),
+                QStringLiteral("--positive"), beach, QStringLiteral("--negative"), photo(QStringLiteral("city.jpg"))},
+               library, 2),
+            at({QStringLiteral("album"), QStringLiteral("add"), QStringLiteral("Trip"), beach,
+                photo(QStringLiteral("sub/forest.jpg"))},
+               library, 2),
+        };
+    }
+
 private Q_SLOTS:
+    // Builds library_ here, so that each test function also runs alone.
     void initTestCase()
     {
         qunsetenv("PHOTOSEARCH_MODEL");
@@ -178,7 +199,17 @@ private Q_SLOTS:
         if (model_.isEmpty())
             QFAIL("could not write a tiny CLIP model for the tests (see the warning above)");
         makeTree();
+        if (QTest::currentTestFailed())
+            return;
+        library_ = temp_.filePath(QStringLiteral("library"));
+        for (const QStringList& args : buildCommands(library_)) {
+            const Run r = runCli(args);
+            QVERIFY2(r.exitCode == 0, qPrintable(describeRun(args, r)));
+        }
     }
+
+    // A test that failed half-way must not leave the next one read-only.
+    void init() { qunsetenv("PHOTOSEARCH_READ_ONLY"); }
 
     void cleanupTestCase()
     {
@@ -186,38 +217,30 @@ private Q_SLOTS:
         photosearch::testlib::removeTree(temp_.path());
     }
 
-    // Runs first: it also builds the library the read-only tests use.
+    // Every command on a library of its own, from the first index run on.
     void photoFoldersAreNeverWritten()
     {
         const QMap<QString, QString> before = treeSnapshot(tree_);
         QVERIFY(before.contains(QStringLiteral(".notes.txt")));
         QVERIFY(before.contains(QStringLiteral(".hidden-folder/secret.jpg")));
-        library_ = temp_.filePath(QStringLiteral("library"));
+        const QString library = temp_.filePath(QStringLiteral("library-tree-check"));
         const QString beach = photo(QStringLiteral("beach.jpg"));
-        const QString city = photo(QStringLiteral("city.jpg"));
         const QString forest = photo(QStringLiteral("sub/forest.jpg"));
-        QList<QStringList> commands = {
-            at({QStringLiteral("index"), QStringLiteral("--model"), model_, tree_}, library_),
+        QList<QStringList> commands = buildCommands(library);
+        commands += {
             // A second run over unchanged files (the diff, no encoding).
-            at({QStringLiteral("index"), tree_}, library_),
-            at({QStringLiteral("search"), QStringLiteral("a sunny beach")}, library_),
-            at({QStringLiteral("similar"), beach}, library_),
-            at({QStringLiteral("tag")}, library_),
-            at({QStringLiteral("tags"), beach, forest}, library_),
-            at({QStringLiteral("tags"), QStringLiteral("--confirm"), QStringLiteral("sea"), beach}, library_),
-            at({QStringLiteral("duplicates")}, library_),
+            at({QStringLiteral("index"), tree_}, library),
+            at({QStringLiteral("search"), QStringLiteral("a sunny beach")}, library),
+            at({QStringLiteral("similar"), beach}, library),
+            at({QStringLiteral("tags"), beach, forest}, library),
             at({QStringLiteral("classify"), QStringLiteral("--labels"), QStringLiteral("beach,city,forest"), beach,
                 photo(QStringLiteral("drawing.png"))},
-               library_),
-            at({QStringLiteral("album"), QStringLiteral("train"), QStringLiteral("Seaside"),
-                QStringLiteral("--positive"), beach, QStringLiteral("--negative"), city},
-               library_, 2),
-            at({QStringLiteral("album"), QStringLiteral("add"), QStringLiteral("Trip"), beach, forest}, library_, 2),
-            at({QStringLiteral("album"), QStringLiteral("show"), QStringLiteral("Seaside")}, library_, 2),
-            at({QStringLiteral("albums")}, library_),
+               library),
+            at({QStringLiteral("album"), QStringLiteral("show"), QStringLiteral("Seaside")}, library, 2),
+            at({QStringLiteral("albums")}, library),
         };
         if (!heic_.isEmpty())
-            commands << at({QStringLiteral("similar"), heic_}, library_);
+            commands << at({QStringLiteral("similar"), heic_}, library);
         for (const QStringList& args : commands) {
             const Run r = expectOk(args);
             QVERIFY2(r.exitCode == 0, qPrintable(describeRun(args, r)));
@@ -234,7 +257,6 @@ private Q_SLOTS:
     // The reading commands answer a read-only library and write nothing.
     void readCommandsWorkReadOnly()
     {
-        QVERIFY2(!library_.isEmpty(), "photoFoldersAreNeverWritten builds the library");
         const QMap<QString, QByteArray> before = libraryDigests(library_);
         QVERIFY(before.contains(QStringLiteral("catalog.sqlite")));
         qputenv("PHOTOSEARCH_READ_ONLY", "1");
@@ -281,7 +303,6 @@ private Q_SLOTS:
     // store theirs, so duplicates answers from the others and says so.
     void duplicatesReadOnlySaysWhatItDidNotCompare()
     {
-        QVERIFY2(!library_.isEmpty(), "photoFoldersAreNeverWritten builds the library");
         const QString library = temp_.filePath(QStringLiteral("library-unhashed"));
         QVERIFY(copyFolder(library_, library));
         {
@@ -310,7 +331,6 @@ private Q_SLOTS:
     // leave it as it was.
     void writeCommandsRefuseReadOnly()
     {
-        QVERIFY2(!library_.isEmpty(), "photoFoldersAreNeverWritten builds the library");
         const QMap<QString, QByteArray> before = libraryDigests(library_);
         const QString beach = photo(QStringLiteral("beach.jpg"));
         const QString city = photo(QStringLiteral("city.jpg"));
