@@ -1,6 +1,7 @@
 #include "ClipTokenizer.h"
 
 #include "clip/ModelError.h"
+#include "clip/ModelFiles.h"
 #include "clip/Utf8.h"
 
 #include <QDir>
@@ -307,8 +308,9 @@ void ClipTokenizer::State::appendPreTokenized(QStringView text, std::vector<int6
 
 ClipTokenizer ClipTokenizer::fromDirectory(const QString& dir)
 {
-    const QDir d(dir);
-    return ClipTokenizer(d.filePath(QStringLiteral("vocab.json")), d.filePath(QStringLiteral("merges.txt")));
+    const std::string d = dir.toStdString();
+    return ClipTokenizer(QString::fromStdString(clip::modelFilePath(d, "vocab.json")),
+                         QString::fromStdString(clip::modelFilePath(d, "merges.txt")));
 }
 
 ClipTokenizer::ClipTokenizer(const QString& vocabPath, const QString& mergesPath)

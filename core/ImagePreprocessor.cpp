@@ -1,6 +1,7 @@
 #include "ImagePreprocessor.h"
 
 #include "ModelError.h"
+#include "ModelFiles.h"
 #include "Resample.h"
 
 #include <QDir>
@@ -55,7 +56,7 @@ PreprocessConfig readConfig(const QString& dir, int imageSize)
 {
     PreprocessConfig config;
     config.shortestEdge = config.cropSize = imageSize;
-    const QString path = QDir(dir).filePath(QStringLiteral("preprocessor_config.json"));
+    const QString path = QString::fromStdString(clip::modelFilePath(dir.toStdString(), "preprocessor_config.json"));
     QFile file(path);
     if (!file.exists())
         return config;

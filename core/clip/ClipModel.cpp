@@ -1,6 +1,7 @@
 #include "ClipModel.h"
 
 #include "ModelError.h"
+#include "ModelFiles.h"
 #include "SafeTensors.h"
 
 #include <torch/torch.h>
@@ -53,8 +54,8 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
 
 ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& compute)
 {
-    const ClipConfig config = ClipConfig::fromFile(modelDir + "/config.json");
-    const SafeTensorsFile file(modelDir + "/model.safetensors");
+    const ClipConfig config = ClipConfig::fromFile(modelFilePath(modelDir, "config.json"));
+    const SafeTensorsFile file(modelFilePath(modelDir, "model.safetensors"));
     return build(config, compute, [&](const std::string& name, const std::vector<int64_t>& shape) {
         // transformers falls back to the config's initial value, as we do.
         if (name == "logit_scale") {

@@ -95,8 +95,12 @@ bool bmpTruncated(const QByteArray& head, qint64 fileSize)
     const quint32 compression = le32(head, 30);
     if (compression != 0 /* BI_RGB */ && compression != 3 /* BI_BITFIELDS */)
         return fileSize < qint64(pixelOffset);
+    if (width <= 0 || height == 0) // Qt refuses these itself
+        return fileSize < qint64(pixelOffset);
     const qint64 rowBytes = (width * bpp + 31) / 32 * 4;
-    return fileSize < qint64(pixelOffset) + rowBytes * height;
+    // By division: rowBytes * height overflows for a hostile header (fuzzing
+    // found it; tests/fuzz/regressions/image-bmp-huge-dimensions).
+    return fileSize < qint64(pixelOffset) || rowBytes > (fileSize - qint64(pixelOffset)) / height;
 }
 
 ImageError truncatedJpeg(const QString& name)

@@ -1,6 +1,7 @@
 #include "ModelIdentity.h"
 
 #include "ModelError.h"
+#include "ModelFiles.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -17,19 +18,28 @@ QByteArray readAll(const QString& path)
     return f.readAll();
 }
 
+// modelDir/name through the model folder's containment check (ModelFiles.h).
+QString modelFile(const QString& modelDir, const char* name)
+{
+    return QString::fromStdString(clip::modelFilePath(modelDir.toStdString(), name));
+}
+
 } // namespace
 
 QString modelIdForDirectory(const QString& modelDir)
 {
-    const QDir dir(modelDir);
+    // Not hashed, but a folder whose tokenizer links outside is no model to
+    // import or list (the tokenizer would refuse it when loading).
+    modelFile(modelDir, "vocab.json");
+    modelFile(modelDir, "merges.txt");
     QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(readAll(dir.filePath(QStringLiteral("config.json"))));
+    hash.addData(readAll(modelFile(modelDir, "config.json")));
     // Other preprocessing gives other vectors from the same weights.
-    const QString preprocessor = dir.filePath(QStringLiteral("preprocessor_config.json"));
+    const QString preprocessor = modelFile(modelDir, "preprocessor_config.json");
     if (QFile::exists(preprocessor))
         hash.addData(readAll(preprocessor));
 
-    const QString weightsPath = dir.filePath(QStringLiteral("model.safetensors"));
+    const QString weightsPath = modelFile(modelDir, "model.safetensors");
     QFile weights(weightsPath);
     if (!weights.open(QIODevice::ReadOnly))
         throw clip::ModelError(

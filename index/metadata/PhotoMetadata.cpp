@@ -148,7 +148,10 @@ void readWithExiv2(const QByteArray& bytes, Exiv2::ExifData& exif, Exiv2::XmpDat
     try {
         auto image = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(bytes.constData()),
                                                long(bytes.size()));
-        if (!image.get())
+        // exiv2 0.27's video readers (QuickTime, RIFF, Matroska, ASF) can loop
+        // without end on a broken file (fuzzing found a QuickTime one:
+        // tests/fuzz/regressions/metadata-quicktime-hang); photos are never videos.
+        if (!image.get() || image->mimeType().rfind("video/", 0) == 0)
             return;
         image->readMetadata();
         exif = std::move(image->exifData());
