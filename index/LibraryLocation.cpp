@@ -5,6 +5,8 @@
 #include <QStandardPaths>
 #include <QTemporaryFile>
 
+#include <unistd.h>
+
 namespace photosearch {
 
 QString LibraryLocation::resolve(const QString& explicitDir)
@@ -34,6 +36,14 @@ bool LibraryLocation::ensureWritable(const QString& dir, QString* error)
         return false;
     }
     return true;
+}
+
+bool LibraryLocation::isReadOnly(const QString& dir)
+{
+    if (qEnvironmentVariableIntValue("PHOTOSEARCH_READ_ONLY") == 1)
+        return true;
+    const QByteArray catalog = QFile::encodeName(QDir(dir).filePath(QStringLiteral("catalog.sqlite")));
+    return ::access(QFile::encodeName(dir).constData(), W_OK) != 0 || ::access(catalog.constData(), W_OK) != 0;
 }
 
 } // namespace photosearch

@@ -1,6 +1,8 @@
 // photosearch: the desktop app. `--library DIR` (or $PHOTOSEARCH_LIBRARY,
 // or the folder chosen in Settings) picks the library; otherwise the
-// per-user default is used.
+// per-user default is used. `photosearch IMAGE...` (how the desktop file
+// opens images) shows photos like the first IMAGE once the library is open;
+// with --screenshot it stands for --similar IMAGE.
 //
 // `--screenshot FILE [--query Q] [--similar IMAGE] [--select N]
 // [--classify IMAGE,... --labels L,...] [--download REPO] [--delay MS]
@@ -21,6 +23,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -80,6 +83,18 @@ void startScreenshot(photosearch::MainWindow* window, const ScreenshotPlan& plan
     runner->start();
 }
 
+// `photosearch IMAGE...` (the desktop file's %F: "Open with PhotoSearch"):
+// photos like the first image, once the library is open.
+void showSimilarWhenOpen(photosearch::MainWindow* window, const QString& image)
+{
+    using namespace photosearch;
+    auto run = [window, image] { window->showSimilar(image); };
+    if (window->controller()->isReady())
+        QTimer::singleShot(0, window, run);
+    else
+        QObject::connect(window->controller(), &LibraryController::libraryOpened, window, run, Qt::SingleShotConnection);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -118,6 +133,8 @@ int main(int argc, char** argv)
                                    QStringLiteral("With --screenshot: capture no earlier than MS milliseconds."),
                                    QStringLiteral("MS"));
     parser.addOptions({library, screenshot, query, similar, select, classify, labels, size, download, delay});
+    parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("Show photos like the first IMAGE."),
+                                 QStringLiteral("[IMAGE...]"));
     parser.process(app);
 
     const QString libraryDir = photosearch::AppSettings::resolveLibrary(parser.value(library));
@@ -134,11 +151,14 @@ int main(int argc, char** argv)
     // exec() returns (last window closed) with nothing left running and the
     // window's destructor has nothing to wait for.
     photosearch::MainWindow window(libraryDir);
+    // Relative to where the launcher ran us, not to what the window changes.
+    const QString openedImage =
+        parser.positionalArguments().isEmpty() ? QString() : QFileInfo(parser.positionalArguments().first()).absoluteFilePath();
     if (parser.isSet(screenshot)) {
         ScreenshotPlan plan;
         plan.file = parser.value(screenshot);
         plan.query = parser.value(query);
-        plan.similar = parser.value(similar);
+        plan.similar = parser.isSet(similar) ? parser.value(similar) : openedImage;
         plan.select = parser.isSet(select) ? parser.value(select).toInt() : -1;
         plan.download = parser.value(download);
         plan.delayMs = parser.value(delay).toInt();
@@ -148,6 +168,8 @@ int main(int argc, char** argv)
         if (wh.size() == 2)
             plan.size = QSize(wh[0].toInt(), wh[1].toInt());
         startScreenshot(&window, plan);
+    } else if (!openedImage.isEmpty()) {
+        showSimilarWhenOpen(&window, openedImage);
     }
     window.show();
     return app.exec();

@@ -10,6 +10,8 @@
 
 #include <stdexcept>
 
+#include <sys/stat.h>
+
 namespace photosearch {
 namespace {
 
@@ -53,6 +55,13 @@ QStringList defaultPromptTemplates()
 QStringList readPromptTemplates(const QString& path)
 {
     QFile file(path);
+    // By type before opening: opening a FIFO waits for a writer, for ever.
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) == 0 && !S_ISREG(st.st_mode))
+        throw std::runtime_error(QStringLiteral("The prompt templates %1 are not a regular file (a folder, pipe or "
+                                                "device); give a text file with one template per line.")
+                                     .arg(path)
+                                     .toStdString());
     if (!file.open(QIODevice::ReadOnly))
         throw std::runtime_error(QStringLiteral("Cannot read the prompt templates %1 (%2); check the path.")
                                      .arg(path, file.errorString())

@@ -9,12 +9,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
 #include <set>
 #include <utility>
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace photosearch {
@@ -38,6 +43,49 @@ bool validUtf8(const char* name)
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString decoded = decoder(QByteArrayView(name)); // decoding happens on conversion
     return !decoder.hasError();
+}
+
+// Kernel views rather than storage: /proc/self/root alone reaches the whole
+// file system, /sys and the like hold endless or blocking pseudo files. A
+// link from the photo tree into one of them is never followed. (tmpfs is
+// real storage for many, so it is walked.)
+bool isPseudoFileSystem(__fsword_t type)
+{
+    switch (type) {
+    case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case DEVPTS_SUPER_MAGIC: case DEBUGFS_MAGIC:
+    case TRACEFS_MAGIC: case SECURITYFS_MAGIC: case CGROUP_SUPER_MAGIC: case CGROUP2_SUPER_MAGIC:
+    case BPF_FS_MAGIC: case PSTOREFS_MAGIC: case SELINUX_MAGIC: case SMACK_MAGIC: case EFIVARFS_MAGIC:
+    case NSFS_MAGIC: case BINFMTFS_MAGIC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Whether following the link `name` in `dirFd` passes through a procfs
+// "magic link" (/proc/<pid>/root, cwd, fd/N...): those jump to wherever the
+// kernel says, out of any tree, so they are refused like procfs itself.
+bool throughMagicLink(int dirFd, const char* name)
+{
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_MAGICLINKS;
+    const int fd = int(::syscall(SYS_openat2, dirFd, name, &how, sizeof how));
+    if (fd >= 0) {
+        ::close(fd);
+        return false;
+    }
+    if (errno == ELOOP)
+        return true; // a magic link, or a chain of links too long to follow anyway
+    if (errno != ENOSYS && errno != EPERM)
+        return false; // vanished or unreadable: the caller's stat reports that
+    // Kernels before 5.6 (or sandboxes that block openat2): the link's own text.
+    char target[4096];
+    const ssize_t n = ::readlinkat(dirFd, name, target, sizeof target - 1);
+    if (n <= 0)
+        return false;
+    const std::string text(target, size_t(n));
+    return text == "/proc" || text.rfind("/proc/", 0) == 0;
 }
 
 ImageFormat sniffFile(int dirFd, const char* name)
@@ -79,7 +127,9 @@ private:
     void walk(int dirFd, const QString& dirPath, const std::string& rawDirPath)
     {
         struct stat st {};
-        if (::fstat(dirFd, &st) != 0 || !visitedDirs_.insert({st.st_dev, st.st_ino}).second) {
+        struct statfs fs {};
+        if (::fstat(dirFd, &st) != 0 || (::fstatfs(dirFd, &fs) == 0 && isPseudoFileSystem(fs.f_type))
+            || !visitedDirs_.insert({st.st_dev, st.st_ino}).second) {
             ::close(dirFd);
             return;
         }
@@ -90,11 +140,15 @@ private:
             return;
         }
         std::vector<std::string> names;
+        std::set<std::string> links; // entries that are symbolic links (or of unknown type)
         errno = 0;
         while (const dirent* e = ::readdir(dir)) {
             const std::string name = e->d_name;
-            if (name != "." && name != "..")
+            if (name != "." && name != "..") {
                 names.push_back(name);
+                if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN)
+                    links.insert(name);
+            }
             errno = 0;
         }
         if (errno != 0)
@@ -111,6 +165,8 @@ private:
             }
             const QString name = fileSystemName(QByteArray(raw.c_str()));
             const QString path = (dirPath.endsWith(QLatin1Char('/')) ? dirPath : dirPath + QLatin1Char('/')) + name;
+            if (links.count(raw) && throughMagicLink(dirfd(dir), raw.c_str()))
+                continue;
             if (::fstatat(dirfd(dir), raw.c_str(), &st, 0) != 0)
                 continue; // vanished since readdir, or a dangling link
             const bool hidden = !options_.includeHidden && name.startsWith(QLatin1Char('.'));
@@ -121,7 +177,10 @@ private:
             }
             if (!S_ISREG(st.st_mode) || hidden || !visitedFiles_.insert({st.st_dev, st.st_ino}).second)
                 continue;
-            addFile(dirfd(dir), raw, rawDirPath.back() == '/' ? rawDirPath + raw : rawDirPath + '/' + raw, path, st);
+            const std::string rawPath = rawDirPath.back() == '/' ? rawDirPath + raw : rawDirPath + '/' + raw;
+            if (onPseudoFileSystem(st.st_dev, rawPath))
+                continue; // a file linked in from /proc or /sys
+            addFile(dirfd(dir), raw, rawPath, path, st);
         }
         ::closedir(dir);
 
@@ -164,8 +223,21 @@ private:
             options_.progress(qint64(result_.files.size()));
     }
 
+    // Per device, so that a tree of ordinary files costs no statfs per file.
+    bool onPseudoFileSystem(dev_t device, const std::string& rawPath)
+    {
+        const auto known = pseudoDevices_.find(device);
+        if (known != pseudoDevices_.end())
+            return known->second;
+        struct statfs fs {};
+        const bool pseudo = ::statfs(rawPath.c_str(), &fs) == 0 && isPseudoFileSystem(fs.f_type);
+        pseudoDevices_.emplace(device, pseudo);
+        return pseudo;
+    }
+
     const ScanOptions& options_;
     ScanResult& result_;
+    std::map<dev_t, bool> pseudoDevices_;
     std::set<std::pair<dev_t, ino_t>> visitedDirs_;
     std::set<std::pair<dev_t, ino_t>> visitedFiles_;
 };

@@ -3,7 +3,9 @@
 // content looks like a supported image, or its name says it should be one
 // (a broken `.jpg` is reported as a failure, not silently ignored).
 // Hidden and system folders are skipped unless asked; symbolic links are
-// followed, but no directory is visited twice, so link loops end.
+// followed, but no directory is visited twice, so link loops end; a link into
+// a kernel pseudo file system (/proc, /sys, ...) or through a procfs magic
+// link (/proc/self/root) is not followed, so a scan stays in the photo tree.
 
 #include <QString>
 #include <QStringList>

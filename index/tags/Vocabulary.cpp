@@ -4,9 +4,10 @@
 #include "Vocabulary.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QSet>
 #include <QStringDecoder>
+
+#include <sys/stat.h>
 
 namespace photosearch {
 
@@ -63,8 +64,15 @@ QStringList parseVocabulary(const QByteArray& bytes, const QString& source)
 QStringList readVocabularyFile(const QString& path)
 {
     QFile file(path);
-    if (QFileInfo(path).isDir())
+    // By type before opening: opening a FIFO waits for a writer, for ever.
+    struct stat st {};
+    const bool found = ::stat(QFile::encodeName(path).constData(), &st) == 0; // else open() names the problem
+    if (found && S_ISDIR(st.st_mode))
         refuse(QStringLiteral("The vocabulary %1 is a folder; give a text file with one label per line.").arg(path));
+    if (found && !S_ISREG(st.st_mode))
+        refuse(QStringLiteral("The vocabulary %1 is not a regular file (a pipe, device or socket); give a text file "
+                              "with one label per line.")
+                   .arg(path));
     if (!file.open(QIODevice::ReadOnly))
         refuse(QStringLiteral("Cannot read the vocabulary %1 (%2); check the path.").arg(path, file.errorString()));
     if (file.size() > kMaxVocabularyFileBytes)

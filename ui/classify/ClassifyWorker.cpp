@@ -7,6 +7,7 @@
 
 #include "Catalog.h"
 #include "LabelAlbums.h"
+#include "LibraryLocation.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
 
@@ -47,7 +48,10 @@ void ClassifyWorker::ensureModel(int requestId, const QString& modelDir)
     // without it classification still works (the CLI's rule).
     if (!catalog_ && QFileInfo::exists(QDir(libraryDir_).filePath(QStringLiteral("catalog.sqlite")))) {
         try {
-            catalog_ = std::make_unique<Catalog>(libraryDir_);
+            // Read-only as the CLI decides it: the labels are then not kept.
+            catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::isReadOnly(libraryDir_)
+                                                                  ? Catalog::Access::ReadOnly
+                                                                  : Catalog::Access::ReadWrite);
         } catch (const std::exception& e) {
             qWarning("Classify: label embeddings will not be kept, the catalog could not be opened: %s", e.what());
         }

@@ -3,6 +3,7 @@
 #include "DetailWorker.h"
 
 #include "Catalog.h"
+#include "LibraryLocation.h"
 #include "LibraryModel.h"
 #include "TagCorrections.h"
 #include "TagQueries.h"
@@ -46,7 +47,9 @@ DetailWorker::~DetailWorker() = default;
 Catalog* DetailWorker::catalog()
 {
     if (!catalog_)
-        catalog_ = std::make_unique<Catalog>(libraryDir_);
+        catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::isReadOnly(libraryDir_)
+                                                             ? Catalog::Access::ReadOnly
+                                                             : Catalog::Access::ReadWrite);
     return catalog_.get();
 }
 
@@ -101,6 +104,12 @@ void DetailWorker::removeTag(const QString& path, const QString& tag)
 
 void DetailWorker::correct(const QString& path, const QString& tag, bool confirm)
 {
+    // As the CLI's `tag`: a read-only library is not written, and says so.
+    if (LibraryLocation::isReadOnly(libraryDir_)) {
+        Q_EMIT correctionFailed(path, tr("The tag could not be changed: the library is read-only "
+                                         "(PHOTOSEARCH_READ_ONLY=1, or a folder that cannot be written)."));
+        return;
+    }
     try {
         const std::optional<PhotoRecord> r = record(path);
         if (!r) {

@@ -9,6 +9,7 @@
 #include "IndexControl.h"
 #include "IndexReport.h"
 #include "IndexWorker.h"
+#include "LibraryLocation.h"
 #include "LibraryWorker.h"
 
 #include <QDir>
@@ -73,6 +74,14 @@ void LibraryController::setWatching(bool on)
 
 void LibraryController::enqueue(const Run& run)
 {
+    // Index runs, folder removals and model switches all write the catalog;
+    // on a read-only library (as the CLI decides it) each is refused here.
+    if (LibraryLocation::isReadOnly(libraryDir_)) {
+        const QString root = QDir::toNativeSeparators(run.root);
+        Q_EMIT statusMessage(run.remove ? tr("%1 was not removed: the library is read-only.").arg(root)
+                                        : tr("%1 was not indexed: the library is read-only.").arg(root));
+        return;
+    }
     const auto same = [&](const Run& r) {
         return r.root == run.root && r.modelDir == run.modelDir && r.remove == run.remove;
     };

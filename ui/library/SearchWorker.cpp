@@ -5,6 +5,7 @@
 
 #include "CatalogRepair.h"
 #include "ComputeThreads.h"
+#include "LibraryLocation.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
 #include "VectorStore.h"
@@ -57,7 +58,11 @@ void SearchWorker::ensureEngine(const QString& modelDir)
         applyCpuThreads(threads_);
     }
     if (!engine_) {
-        engine_ = std::make_unique<SearchEngine>(libraryDir_, *encoder_, modelId_);
+        // A read-only library (PHOTOSEARCH_READ_ONLY=1, an unwritable folder)
+        // is searched as the CLI searches it: no query cache, no FAISS rewrite.
+        const Catalog::Access access =
+            LibraryLocation::isReadOnly(libraryDir_) ? Catalog::Access::ReadOnly : Catalog::Access::ReadWrite;
+        engine_ = std::make_unique<SearchEngine>(libraryDir_, *encoder_, modelId_, access);
         if (!engine_->rebuildReason().isEmpty())
             qInfo("Rebuilt the vector index from the catalog (%s).", qPrintable(engine_->rebuildReason()));
     }
@@ -133,9 +138,8 @@ void SearchWorker::search(const SearchJob& job)
         engine_.reset();
         // A damaged file has a way out (photosearch-cli repair); say it, as the start page does.
         const QString sentence = isCatalogDamage(e)
-            ? tr("The library catalog is damaged; run photosearch-cli repair --library %1, then open PhotoSearch "
-                 "again.")
-                  .arg(QDir::toNativeSeparators(libraryDir_))
+            ? tr("The library catalog is damaged; close PhotoSearch, run %1, then open PhotoSearch again.")
+                  .arg(repairCommandLine(QDir::toNativeSeparators(libraryDir_)))
             : tr("The library catalog could not be read; check the library folder and try again.");
         Q_EMIT failed(job.id, sentence, QString::fromUtf8(e.what()));
     } catch (const VectorStoreError& e) {

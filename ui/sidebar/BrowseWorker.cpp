@@ -8,6 +8,7 @@
 #include "AlbumLibrary.h"
 #include "Catalog.h"
 #include "CollectionReader.h"
+#include "LibraryLocation.h"
 #include "LibraryModel.h"
 #include "SidebarText.h"
 
@@ -26,7 +27,9 @@ BrowseWorker::~BrowseWorker() = default;
 Catalog& BrowseWorker::catalog()
 {
     if (!catalog_)
-        catalog_ = std::make_unique<Catalog>(libraryDir_);
+        catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::isReadOnly(libraryDir_)
+                                                             ? Catalog::Access::ReadOnly
+                                                             : Catalog::Access::ReadWrite);
     return *catalog_;
 }
 
@@ -80,6 +83,14 @@ void BrowseWorker::collection(int requestId, const CollectionRequest& request)
 void BrowseWorker::edit(const QString& oldName, const QString& newName, const QString& what,
                         const std::function<QString()>& change)
 {
+    // As the CLI's album commands: a read-only library is not written.
+    if (LibraryLocation::isReadOnly(libraryDir_)) {
+        Q_EMIT failed(tr("%1: the library is read-only (PHOTOSEARCH_READ_ONLY=1, or a folder that cannot be "
+                         "written).")
+                          .arg(what),
+                      QString());
+        return;
+    }
     try {
         const QString message = change();
         Q_EMIT edited(message, oldName, newName);
