@@ -1,6 +1,7 @@
 #include "LibraryArgs.h"
 
 #include "Catalog.h"
+#include "CatalogBackup.h"
 #include "CatalogRepair.h"
 #include "ImageFormat.h"
 #include "LibraryLocation.h"
@@ -40,16 +41,27 @@ QString openLibraryDir(const CliArgs& args, LibraryUse use)
     // A repair that stopped half-way left its result beside the missing catalog.
     if (use != LibraryUse::Create && qEnvironmentVariableIntValue("PHOTOSEARCH_READ_ONLY") != 1)
         finishInterruptedRepair(QDir(dir).filePath(QStringLiteral("catalog.sqlite")));
-    if (use != LibraryUse::Create && !QFileInfo::exists(QDir(dir).filePath(QStringLiteral("catalog.sqlite"))))
-        throw std::runtime_error(QStringLiteral("There is no library at %1; index a folder into it first "
-                                                "(photosearch-cli index --model DIR FOLDER).")
-                                     .arg(dir)
-                                     .toStdString());
+    const QString catalog = QDir(dir).filePath(QStringLiteral("catalog.sqlite"));
+    if (use != LibraryUse::Create && !QFileInfo::exists(catalog)) {
+        const QStringList copies = catalogBackups(catalog);
+        if (copies.isEmpty())
+            throw std::runtime_error(QStringLiteral("There is no library at %1; index a folder into it first "
+                                                    "(photosearch-cli index --model DIR FOLDER).")
+                                         .arg(dir)
+                                         .toStdString());
+        // A lost catalog, not a mistyped path: repair (a MustExist command)
+        // restores it, and opening it for writing names repair too.
+        if (use == LibraryUse::Read)
+            throw std::runtime_error(QStringLiteral("%1 is missing although copies of it are kept beside it (%2); "
+                                                    "run %3 to restore it from the newest copy.")
+                                         .arg(catalog, copies.first(), repairCommandLine(dir))
+                                         .toStdString());
+    }
     if (use == LibraryUse::Read)
         return dir;
     if (qEnvironmentVariableIntValue("PHOTOSEARCH_READ_ONLY") == 1)
         throw std::runtime_error(QStringLiteral("The library at %1 is opened read-only (PHOTOSEARCH_READ_ONLY=1); "
-                                                "unset PHOTOSEARCH_READ_ONLY to index, tag or edit albums.")
+                                                "unset PHOTOSEARCH_READ_ONLY to index, tag, edit albums or repair it.")
                                      .arg(dir)
                                      .toStdString());
     QString error;

@@ -67,6 +67,10 @@ QString nextStep(const RepairReport& r, const QString& libraryDir, const QString
                                    .arg(r.fromDamaged.copied)
                                    .arg(r.backup, r.backupTime)
                                    .arg(r.fromBackup.copied);
+    if (r.movedAside.isEmpty()) // it was missing: nothing to keep
+        return QStringLiteral("%1 was damaged (%2); the catalog was %3; run %4 to bring it up to date with your "
+                              "photos.")
+            .arg(r.catalog, r.problem, from, index);
     return QStringLiteral("%1 was damaged (%2); it was kept as %3 and the catalog was %4; run %5 to bring it up to "
                           "date with your photos.")
         .arg(r.catalog, r.problem, r.movedAside, from, index);

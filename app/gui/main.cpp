@@ -22,6 +22,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -139,7 +140,11 @@ int main(int argc, char** argv)
 
     const QString libraryDir = photosearch::AppSettings::resolveLibrary(parser.value(library));
     QString error;
-    if (!photosearch::LibraryLocation::ensureWritable(libraryDir, &error)) {
+    // A read-only library (a backup disk, PHOTOSEARCH_READ_ONLY=1) opens for
+    // search without the write probe; only a new library must be writable.
+    const bool readOnlyLibrary = QFileInfo::exists(QDir(libraryDir).filePath(QStringLiteral("catalog.sqlite")))
+        && photosearch::LibraryLocation::isReadOnly(libraryDir);
+    if (!readOnlyLibrary && !photosearch::LibraryLocation::ensureWritable(libraryDir, &error)) {
         // With --screenshot nobody is there to close a message box.
         std::fprintf(stderr, "photosearch: %s\n", qPrintable(error));
         if (!parser.isSet(screenshot))

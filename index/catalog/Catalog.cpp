@@ -1,12 +1,17 @@
 #include "Catalog.h"
 
+#include "CatalogBackup.h"
+#include "CatalogFiles.h"
 #include "CatalogRepair.h"
 #include "CatalogSchema.h"
 #include "CatalogUseLock.h"
 #include "SqliteConnection.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QRandomGenerator>
+
+#include <sqlite3.h>
 #include <QtEndian>
 
 #include <algorithm>
@@ -133,6 +138,35 @@ void bumpAllGenerations(const SqliteConnection& db)
     db.statement("UPDATE model_generations SET generation = generation + 1").run();
 }
 
+// A missing or empty catalog.sqlite beside copies of it was emptied (a crash
+// on ext4 leaves 0 bytes) or removed: creating a new catalog there would
+// lose the albums for good, and the next good run would overwrite the copy.
+void refuseLostCatalog(const QString& file, CatalogFileKind kind)
+{
+    if (kind == CatalogFileKind::Regular)
+        return;
+    const QStringList copies = catalogBackups(file);
+    if (copies.isEmpty())
+        return; // a new library
+    const QString state = kind == CatalogFileKind::Missing ? QStringLiteral("missing") : QStringLiteral("empty");
+    const QString sentence = QStringLiteral("%1 is %2 although copies of it are kept beside it (%3); run %4 to "
+                                            "restore it from the newest copy.")
+                                 .arg(file, state, copies.first(), repairCommandLine(QFileInfo(file).absolutePath()));
+    throw SqliteError(sentence, QStringLiteral("catalog %1 beside a copy").arg(state), SQLITE_CORRUPT);
+}
+
+// Runs the schema check or upgrade; a file it refuses is closed without a
+// checkpoint (its -wal may be another database's).
+void upgradeOrRefuse(const SqliteConnection& db)
+{
+    try {
+        upgradeCatalogSchema(db, catalogSchemaSteps());
+    } catch (...) {
+        db.keepWalOnClose();
+        throw;
+    }
+}
+
 } // namespace
 
 struct Catalog::Impl {
@@ -154,6 +188,7 @@ Catalog::Catalog(const QString& libraryDir, Access access)
     const QString dir = QDir(libraryDir).absolutePath();
     const QString file = dir + QLatin1Char('/') + kFileName;
     if (access == Access::ReadOnly) {
+        refuseLostCatalog(file, requireCatalogFileKind(file));
         d_ = std::make_unique<Impl>(file, true);
         // Upgrading writes: an older catalog cannot be read as it is.
         const std::vector<SchemaStep>& steps = catalogSchemaSteps();
@@ -163,7 +198,7 @@ Catalog::Catalog(const QString& libraryDir, Access access)
                                               "once where it can be written so that it is upgraded.")
                                    .arg(file, QString::number(version))
                                    .toStdString());
-        upgradeCatalogSchema(d_->db, steps); // only checks a newer file
+        upgradeOrRefuse(d_->db); // only checks a newer file
         return;
     }
     if (!QDir().mkpath(dir)) {
@@ -174,8 +209,9 @@ Catalog::Catalog(const QString& libraryDir, Access access)
                 .toStdString());
     }
     finishInterruptedRepair(file);
+    refuseLostCatalog(file, requireCatalogFileKind(file));
     d_ = std::make_unique<Impl>(file, false);
-    upgradeCatalogSchema(d_->db, catalogSchemaSteps());
+    upgradeOrRefuse(d_->db);
 }
 
 bool Catalog::isReadOnly() const

@@ -19,6 +19,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace photosearch {
@@ -117,6 +118,50 @@ void backupInto(sqlite3* source, const QString& temp, int expectVersion)
                  QStringLiteral("the copy holds catalog schema %1, not %2").arg(version).arg(expectVersion));
 }
 
+// Photos in the copy at `path`; 0 when it cannot be read.
+qint64 photosIn(const QString& path)
+{
+    sqlite3* db = nullptr;
+    sqlite3_stmt* s = nullptr;
+    qint64 count = 0;
+    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr)
+            == SQLITE_OK
+        && sqlite3_prepare_v2(db, "SELECT count(*) FROM photos", -1, &s, nullptr) == SQLITE_OK
+        && sqlite3_step(s) == SQLITE_ROW)
+        count = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close_v2(db);
+    return count;
+}
+
+// A catalog emptied by a crash or by hand, indexed again from nothing, is
+// sound but has lost its albums: it must not replace the copy that has them.
+bool wouldLoseEveryPhoto(const SqliteConnection& connection, const QString& copy)
+{
+    if (!QFileInfo::exists(copy))
+        return false;
+    Statement s = connection.statement("SELECT count(*) FROM photos");
+    return s.next() && s.int64(0) == 0 && photosIn(copy) > 0;
+}
+
+// Temporary copies of `target` left by a process that was killed while
+// copying (each run has its own PID in the name, so they would pile up):
+// removed when their PID is gone or they are older than an hour.
+void removeStaleTemps(const QString& target)
+{
+    const QFileInfo info(target);
+    const QString prefix = info.fileName() + QStringLiteral(".tmp-");
+    const QDateTime hourAgo = QDateTime::currentDateTime().addSecs(-3600);
+    for (const QFileInfo& f : info.dir().entryInfoList({prefix + QLatin1Char('*')}, QDir::Files | QDir::Hidden)) {
+        const QString rest = f.fileName().mid(prefix.size()); // PID-N, maybe with -journal/-wal/-shm
+        bool ok = false;
+        const qint64 pid = rest.section(QLatin1Char('-'), 0, 0).toLongLong(&ok);
+        const bool dead = ok && pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+        if (dead || f.lastModified() < hourAgo)
+            ::unlink(QFile::encodeName(f.absoluteFilePath()).constData());
+    }
+}
+
 } // namespace
 
 QString catalogUpgradeBackupPath(const QString& catalogFile, int version)
@@ -149,6 +194,7 @@ void copyCatalogTo(const SqliteConnection& source, const QString& target, int ex
     // Unique per call: the window's threads may upgrade one file at once.
     static std::atomic_int calls{0};
     const QString temp = target + QStringLiteral(".tmp-%1-%2").arg(QCoreApplication::applicationPid()).arg(++calls);
+    removeStaleTemps(target);
     removeWithSideFiles(temp);
     try {
         backupInto(source.handle(), temp, expectVersion);
@@ -232,6 +278,11 @@ bool refreshLastGoodCopy(const SqliteConnection& connection, qint64 maxAgeSecond
         if (!problem.isEmpty()) {
             qWarning("%s fails its check (%s); the last good copy %s is kept as it is.",
                      qPrintable(connection.filePath()), qPrintable(problem), qPrintable(target));
+            return false;
+        }
+        if (wouldLoseEveryPhoto(connection, target)) {
+            qWarning("%s has no photos while the last good copy %s has some; the copy is kept as it is.",
+                     qPrintable(connection.filePath()), qPrintable(target));
             return false;
         }
         copyCatalogTo(connection, target);

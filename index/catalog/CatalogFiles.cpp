@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace photosearch {
@@ -54,6 +55,31 @@ bool noHardLinks(int errnum)
 }
 
 } // namespace
+
+CatalogFileKind requireCatalogFileKind(const QString& file)
+{
+    struct stat st {};
+    if (::stat(nativeName(file).constData(), &st) != 0) {
+        if (errno == ENOENT)
+            return CatalogFileKind::Missing;
+        return CatalogFileKind::Regular; // unreadable folder and the like: the open says why
+    }
+    if (S_ISDIR(st.st_mode))
+        throw CatalogError(QStringLiteral("%1 is a folder, not a catalog file; move it away or choose another "
+                                          "library.")
+                               .arg(file)
+                               .toStdString());
+    if (!S_ISREG(st.st_mode)) {
+        const char* what = S_ISFIFO(st.st_mode) ? "a FIFO"
+            : S_ISSOCK(st.st_mode)              ? "a socket"
+            : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                          : "a special file";
+        throw CatalogError(QStringLiteral("%1 is %2, not a catalog file; move it away or choose another library.")
+                               .arg(file, QString::fromLatin1(what))
+                               .toStdString());
+    }
+    return st.st_size == 0 ? CatalogFileKind::Empty : CatalogFileKind::Regular;
+}
 
 bool syncPath(const QString& path, bool directory)
 {

@@ -7,6 +7,16 @@
 
 namespace photosearch {
 
+// What is at the catalog's path, told before anything opens it: SQLite (and
+// open(2) for the use lock) would hang on a FIFO, read zeros from
+// /dev/zero or report a folder as a disk I/O error.
+enum class CatalogFileKind { Missing, Empty, Regular };
+
+// The kind of `file` (a symbolic link counts as what it points to; a
+// dangling one as missing). Throws CatalogError with one sentence when it is
+// a folder or not a regular file (FIFO, device, socket).
+CatalogFileKind requireCatalogFileKind(const QString& file);
+
 // fsync of a file or a folder by name; false with errno set on failure.
 bool syncPath(const QString& path, bool directory);
 

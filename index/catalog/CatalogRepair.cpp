@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QUrl>
 
 #include <sqlite3.h>
 
@@ -64,8 +65,10 @@ FileCheck checkFile(const QString& path)
     sqlite3_finalize(s);
     s = nullptr;
     if (rc != SQLITE_OK && rc != SQLITE_DONE) {
-        if (!isDamageCode(rc))
-            throw SqliteError(catalogErrorMessage(rc, path, detail), detail, rc);
+        if (!isDamageCode(rc)) {
+            const int code = noSpaceAsFull(rc, raw, path); // the -shm beside it may not fit
+            throw SqliteError(catalogErrorMessage(code, path, detail), detail, code);
+        }
         check.problem = detail;
     }
     if (check.problem.isEmpty() && sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK
@@ -86,6 +89,38 @@ int headerVersion(const QString& path)
     if (h.size() < 100 || !h.startsWith(QByteArray("SQLite format 3\0", 16)))
         return 0;
     return int((uchar(h[60]) << 24) | (uchar(h[61]) << 16) | (uchar(h[62]) << 8) | uchar(h[63]));
+}
+
+// Whether `path` is another program's SQLite database rather than a
+// catalog: tables but no schema version, or a version without the photos
+// table. `ignoreWal` reads the file alone (immutable: a -wal is not read),
+// to tell a foreign -wal beside a sound catalog from a foreign file.
+bool isForeignDatabase(const QString& path, bool ignoreWal)
+{
+    QByteArray uri = "file:" + QUrl::toPercentEncoding(path, "/") + "?mode=ro";
+    if (ignoreWal)
+        uri += "&immutable=1";
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(uri.constData(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    Handle db(raw);
+    if (rc != SQLITE_OK)
+        return false;
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    const auto integer = [raw](const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        qint64 value = -1;
+        if (sqlite3_prepare_v2(raw, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+            value = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        return value;
+    };
+    const qint64 version = integer("PRAGMA user_version");
+    const qint64 tables = integer("SELECT count(*) FROM sqlite_schema WHERE substr(name, 1, 7) <> 'sqlite_'");
+    const qint64 photos = integer("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'photos'");
+    if (version < 0 || tables < 0 || photos < 0)
+        return false; // unreadable: the integrity check speaks for it
+    return (version == 0 && tables > 0) || (version > 0 && photos == 0);
 }
 
 // The newest copy that passes its check and that this build can read.
@@ -159,6 +194,91 @@ void buildFrom(const QString& temp, const std::vector<sqlite3*>& sources, Repair
     report->albums = countRows(db, "SELECT count(*) FROM albums");
 }
 
+// What repair finds before it builds anything, and how the damaged file
+// may still be read.
+struct Finding {
+    enum class Source { Whole, WithoutWal, None };
+    CatalogFileKind kind = CatalogFileKind::Regular;
+    QString problem; // empty: sound
+    int version = 0;
+    Source source = Source::Whole;
+};
+
+// Damage is also what a person would not call damage: an empty or missing
+// catalog beside copies of it (a crash, a slip), and another database's
+// tables, be they in the file or in a -wal put beside it.
+Finding findDamage(const QString& file)
+{
+    Finding found;
+    found.kind = requireCatalogFileKind(file);
+    if (found.kind != CatalogFileKind::Regular && !catalogBackups(file).isEmpty()) {
+        found.problem = found.kind == CatalogFileKind::Missing ? QStringLiteral("it is missing")
+                                                               : QStringLiteral("it is empty");
+        found.source = Finding::Source::None;
+        return found;
+    }
+    if (found.kind == CatalogFileKind::Missing)
+        throw CatalogError(QStringLiteral("There is no catalog at %1; nothing to repair.").arg(file).toStdString());
+    const FileCheck check = checkFile(file);
+    found.problem = check.problem;
+    found.version = check.version;
+    if (found.problem.isEmpty() && isForeignDatabase(file, false)) {
+        const bool walIsForeign =
+            QFileInfo::exists(file + QStringLiteral("-wal")) && !isForeignDatabase(file, true);
+        found.problem = walIsForeign ? QStringLiteral("its -wal holds another database")
+                                     : QStringLiteral("it is an SQLite database but not a PhotoSearch catalog");
+        found.source = walIsForeign ? Finding::Source::WithoutWal : Finding::Source::None;
+    }
+    return found;
+}
+
+// Whether SQLite accepts the file's header and schema on `db`.
+bool schemaReads(sqlite3* db)
+{
+    return sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+// Builds the repaired catalog at `temp` from the damaged file (as far as it
+// may be read) and the copy in report->backup.
+void buildRepaired(const QString& file, const QString& temp, const Finding& found, RepairMode mode,
+                   RepairReport* report)
+{
+    // An older-schema copy is read from an upgraded scratch copy of it.
+    const QString scratch = QFileInfo(file).dir().filePath(QStringLiteral("catalog.repair-source.sqlite"));
+    const bool readDamaged = mode != RepairMode::FromBackup && found.source != Finding::Source::None;
+    Handle damaged(readDamaged ? openForSalvage(file, found.source == Finding::Source::WithoutWal) : nullptr);
+    // A header SQLite refuses (bytes 16-23) hides pages that are whole.
+    const QString headerScratch = QFileInfo(file).dir().filePath(QStringLiteral("catalog.repair-header.sqlite"));
+    if (damaged && !schemaReads(damaged.get()))
+        if (sqlite3* fixed = openWithSaneHeader(file, headerScratch))
+            damaged.reset(fixed);
+    Handle backup(report->backup.isEmpty() ? nullptr : openUpgradedForSalvage(report->backup, scratch));
+    std::vector<sqlite3*> sources;
+    if (mode != RepairMode::FromBackup) {
+        if (damaged)
+            sources.push_back(damaged.get());
+        else
+            report->fromDamaged.unreadable << (readDamaged ? QStringLiteral("SQLite cannot open the file")
+                                                           : found.problem);
+    }
+    if (backup)
+        sources.push_back(backup.get());
+    const auto cleanUp = [&] {
+        backup.reset();
+        damaged.reset();
+        removeWithSideFiles(scratch);
+        removeWithSideFiles(headerScratch);
+    };
+    try {
+        buildFrom(temp, sources, report, damaged != nullptr);
+    } catch (...) {
+        removeWithSideFiles(temp);
+        cleanUp();
+        throw;
+    }
+    cleanUp();
+}
+
 } // namespace
 
 bool isCatalogDamage(const CatalogError& e)
@@ -230,24 +350,25 @@ RepairReport repairCatalog(const QString& libraryDir, RepairMode mode)
     const QString dir = QDir(libraryDir).absolutePath();
     const QString file = QDir(dir).filePath(QStringLiteral("catalog.sqlite"));
     report.catalog = file;
-    if (!QFileInfo::exists(file))
-        throw CatalogError(QStringLiteral("There is no catalog at %1; nothing to repair.").arg(file).toStdString());
-    const FileCheck check = checkFile(file);
-    if (check.problem.isEmpty()) {
+    const Finding found = findDamage(file);
+    if (found.problem.isEmpty()) {
         const SqliteConnection db(file, true);
-        report.photos = check.version > 0 ? countRows(db, "SELECT count(*) FROM photos") : 0;
-        report.albums = check.version > 0 ? countRows(db, "SELECT count(*) FROM albums") : 0;
+        report.photos = found.version > 0 ? countRows(db, "SELECT count(*) FROM photos") : 0;
+        report.albums = found.version > 0 ? countRows(db, "SELECT count(*) FROM albums") : 0;
         return report;
     }
-    report.problem = check.problem;
+    report.problem = found.problem;
     // Held until the repaired file is in place: no connection may write into
     // the file that is moved aside, nor remove the new one's -wal by name.
-    const CatalogUseLock inUse = CatalogUseLock::exclusive(file);
+    CatalogUseLock inUse;
+    if (found.kind != CatalogFileKind::Missing)
+        inUse = CatalogUseLock::exclusive(file);
     const int version = headerVersion(file);
-    if (version > Catalog::kSchemaVersion)
+    if (version > Catalog::kSchemaVersion && mode != RepairMode::Rebuild)
         throw CatalogError(QStringLiteral("%1 is damaged and was written by a newer version of PhotoSearch (catalog "
-                                          "schema %2); repair it with that version. Nothing was changed.")
-                               .arg(file, QString::number(version))
+                                          "schema %2); repair it with that version, or run %3 --rebuild to keep what "
+                                          "this version can read. Nothing was changed.")
+                               .arg(file, QString::number(version), repairCommandLine(dir))
                                .toStdString());
     if (mode != RepairMode::Rebuild)
         report.backup = newestGoodBackup(file);
@@ -259,37 +380,23 @@ RepairReport repairCatalog(const QString& libraryDir, RepairMode mode)
                                .toStdString());
 
     const QString temp = repairingName(file);
-    // An older-schema copy is read from an upgraded scratch copy of it.
-    const QString scratch = QFileInfo(file).dir().filePath(QStringLiteral("catalog.repair-source.sqlite"));
-    {
-        Handle damaged(mode == RepairMode::FromBackup ? nullptr : openForSalvage(file));
-        Handle backup(report.backup.isEmpty() ? nullptr : openUpgradedForSalvage(report.backup, scratch));
-        std::vector<sqlite3*> sources;
-        if (mode != RepairMode::FromBackup) {
-            if (damaged)
-                sources.push_back(damaged.get());
-            else
-                report.fromDamaged.unreadable << QStringLiteral("SQLite cannot open the file");
-        }
-        if (backup)
-            sources.push_back(backup.get());
-        try {
-            buildFrom(temp, sources, &report, damaged != nullptr);
-        } catch (...) {
-            removeWithSideFiles(temp);
-            backup.reset();
-            removeWithSideFiles(scratch);
-            throw;
-        }
-    }
-    removeWithSideFiles(scratch);
+    buildRepaired(file, temp, found, mode, &report);
     if (!report.backup.isEmpty())
         report.backupTime = QFileInfo(report.backup).lastModified().toString(Qt::ISODate);
     {
         // Held through the swap: finishInterruptedRepair leaves it alone.
         const CatalogUseLock repaired = CatalogUseLock::exclusive(temp);
-        report.movedAside = asideName(file);
-        replaceKeepingAside(temp, file, report.movedAside);
+        if (found.kind == CatalogFileKind::Missing) {
+            if (!renamePath(temp, file))
+                throw CatalogError(QStringLiteral("%1 could not be renamed to %2 (%3); check the library folder and "
+                                                  "try again.")
+                                       .arg(temp, file, QString::fromLocal8Bit(std::strerror(errno)))
+                                       .toStdString());
+            syncPath(dir, true);
+        } else {
+            report.movedAside = asideName(file);
+            replaceKeepingAside(temp, file, report.movedAside);
+        }
     }
     report.outcome = report.backup.isEmpty() ? RepairReport::Outcome::Salvaged : RepairReport::Outcome::Restored;
     return report;

@@ -5,6 +5,7 @@
 #include "SqliteConnection.h"
 
 #include <QFile>
+#include <QUrl>
 
 #include <sqlite3.h>
 
@@ -301,19 +302,72 @@ void carrySequences(sqlite3* source, const SqliteConnection& target)
 
 } // namespace
 
-sqlite3* openForSalvage(const QString& file)
+sqlite3* openForSalvage(const QString& file, bool ignoreWal)
 {
+    QByteArray uri = "file:" + QUrl::toPercentEncoding(file, "/") + "?mode=ro";
+    if (ignoreWal)
+        uri += "&immutable=1";
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(QFile::encodeName(file).constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                        nullptr)
+    if (sqlite3_open_v2(uri.constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr)
         != SQLITE_OK) {
         sqlite3_close_v2(db);
         return nullptr;
     }
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     // Damaged cells become errors (their rows are skipped) instead of values
     // read from the wrong bytes.
     sqlite3_exec(db, "PRAGMA cell_size_check = ON", nullptr, nullptr, nullptr);
+    // A schema that does not parse (SQLITE_CORRUPT, unlike a file that is no
+    // database): with writable_schema SQLite loads what it can and ignores
+    // the rest (an index's root page past the end), so the tables still read.
+    sqlite3_extended_result_codes(db, 0);
+    if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_CORRUPT)
+        sqlite3_exec(db, "PRAGMA writable_schema = ON", nullptr, nullptr, nullptr);
     return db;
+}
+
+sqlite3* openWithSaneHeader(const QString& file, const QString& scratch)
+{
+    const auto removeScratch = [&scratch] {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            QFile::remove(scratch + QLatin1String(suffix));
+    };
+    removeScratch();
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly) || in.read(16) != QByteArray("SQLite format 3\0", 16) || !in.seek(0))
+        return nullptr;
+    if (!QFile::copy(file, scratch)
+        || !QFile::setPermissions(scratch, QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        removeScratch();
+        return nullptr;
+    }
+    // Smallest first: page 1's cells sit at the end of the page, so a size
+    // smaller than the true one fails to read, and the first that reads is it.
+    for (int pageSize = 512; pageSize <= 65536; pageSize *= 2) {
+        if (in.size() % pageSize != 0)
+            continue;
+        QFile out(scratch);
+        if (!out.open(QIODevice::ReadWrite) || !out.seek(16))
+            break;
+        // Page size (1 means 65536), rollback-journal format (the -wal is not
+        // beside the copy), no reserved bytes, the fixed payload fractions.
+        const quint16 stored = pageSize == 65536 ? 1 : quint16(pageSize);
+        const char header[8] = {char(stored >> 8), char(stored & 0xff), 1, 1, 0, 64, 32, 32};
+        if (out.write(header, 8) != 8)
+            break;
+        out.close();
+        sqlite3* db = openForSalvage(scratch);
+        sqlite3_stmt* s = nullptr;
+        const bool reads = db
+            && sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &s, nullptr) == SQLITE_OK
+            && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
+        sqlite3_finalize(s);
+        if (reads)
+            return db;
+        sqlite3_close_v2(db);
+    }
+    removeScratch();
+    return nullptr;
 }
 
 sqlite3* openUpgradedForSalvage(const QString& file, const QString& scratch)

@@ -36,8 +36,19 @@ struct SalvageCount {
 
 // Opens `file` read-only for salvage (a raw handle: nothing is checked, so
 // that a file that fails its checks can still be read). Null when SQLite
-// cannot even open it. Close with sqlite3_close_v2.
-sqlite3* openForSalvage(const QString& file);
+// cannot even open it. Close with sqlite3_close_v2. `ignoreWal` reads the
+// file alone (a -wal beside it that belongs to another database). When
+// SQLite cannot parse the schema (an index whose root page was cut off),
+// the schema is read with writable_schema on, which skips what it cannot
+// parse, so the tables can still be read.
+sqlite3* openForSalvage(const QString& file, bool ignoreWal = false);
+
+// For a file whose header SQLite refuses (bytes 16-23: page size, format
+// versions, reserved bytes): a copy at `scratch` with those bytes set to
+// sane values (the page size found by trying each), opened for salvage.
+// Null when no page size makes the schema readable (`scratch` is then
+// removed); otherwise the caller removes `scratch` once done.
+sqlite3* openWithSaneHeader(const QString& file, const QString& scratch);
 
 // Like openForSalvage, for a sound copy of an older schema: the copy is
 // first copied to `scratch` and brought up to this build's schema there

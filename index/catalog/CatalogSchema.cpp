@@ -2,9 +2,13 @@
 
 #include "Catalog.h"
 #include "CatalogBackup.h"
+#include "CatalogRepair.h"
 #include "SqliteConnection.h"
 
 #include <QByteArray>
+#include <QFileInfo>
+
+#include <sqlite3.h>
 
 namespace photosearch {
 
@@ -279,9 +283,12 @@ bool upToDateOrRefused(const SqliteConnection& connection, int version, int targ
     if (version == target)
         return true;
     if (version < 0 || (version == 0 && hasForeignTables(connection))) {
-        throw CatalogError(QStringLiteral("%1 is an SQLite database but not a PhotoSearch catalog; move it away "
-                                          "or choose another library.")
-                               .arg(file)
+        // Also what another database's -wal beside the catalog looks like:
+        // repair keeps the file and that -wal aside.
+        throw CatalogError(QStringLiteral("%1 is an SQLite database but not a PhotoSearch catalog; run %2 (it keeps "
+                                          "the file aside and restores the catalog), or move it away or choose "
+                                          "another library.")
+                               .arg(file, repairCommandLine(QFileInfo(file).absolutePath()))
                                .toStdString());
     }
     return false;
@@ -316,6 +323,12 @@ void runStep(const SqliteConnection& connection, const std::vector<SchemaStep>& 
     } catch (const CatalogError& e) {
         connection.rollbackQuietly();
         const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
+        if (sqlite && (sqlite->code() & 0xff) == SQLITE_FULL) // the code tells callers too
+            throw SqliteError(QStringLiteral("%1 could not be upgraded from catalog schema %2 to %3 because the "
+                                             "disk is full, and was left unchanged; free some disk space and try "
+                                             "again.")
+                                  .arg(connection.filePath(), QString::number(version), QString::number(version + 1)),
+                              sqlite->detail(), SQLITE_FULL);
         throw CatalogError(QStringLiteral("%1 could not be upgraded from catalog schema %2 to %3 and was left "
                                           "unchanged; free some disk space or check its permissions and try "
                                           "again. (%4)")

@@ -38,9 +38,11 @@ bool stillNamed(int fd, const QByteArray& path)
 
 int openForLock(const QByteArray& path, bool create)
 {
+    // O_NONBLOCK: a FIFO put in the catalog's place must not hang the open
+    // (callers check the type first; this closes the race).
     int fd;
     do
-        fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC | O_NOCTTY | (create ? O_CREAT : 0), 0644);
+        fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (create ? O_CREAT : 0), 0644);
     while (fd < 0 && errno == EINTR);
     return fd;
 }

@@ -125,6 +125,11 @@ int withNoSpaceAsFull(int rc, sqlite3* db, const QString& filePath)
 
 } // namespace
 
+int noSpaceAsFull(int rc, sqlite3* db, const QString& filePath)
+{
+    return withNoSpaceAsFull(rc, db, filePath);
+}
+
 // --- Statement ---
 
 Statement::Statement(const SqliteConnection& connection, sqlite3_stmt* stmt, bool* inUse)
@@ -271,6 +276,8 @@ SqliteConnection::SqliteConnection(const QString& filePath, bool readOnly)
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if (readOnly)
+        keepWalOnClose();
     try {
         // The first statement that reads the file: a file that is not a
         // database fails here with SQLITE_NOTADB.
@@ -281,6 +288,7 @@ SqliteConnection::SqliteConnection(const QString& filePath, bool readOnly)
         exec("PRAGMA synchronous=NORMAL");
         exec("PRAGMA foreign_keys=ON");
     } catch (...) {
+        keepWalOnClose(); // a file that failed to open is no one's to checkpoint into
         sqlite3_close_v2(db_);
         db_ = nullptr;
         throw;
@@ -337,6 +345,12 @@ void SqliteConnection::rollbackQuietly() const noexcept
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
+void SqliteConnection::keepWalOnClose() const noexcept
+{
+    if (db_)
+        sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
 qint64 SqliteConnection::lastInsertId() const
 {
     return sqlite3_last_insert_rowid(db_);
@@ -352,7 +366,9 @@ void SqliteConnection::fail(int rc) const
     QString detail = QString::fromUtf8(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     if (detail.isEmpty())
         detail = QString::fromUtf8(sqlite3_errstr(rc));
-    throw SqliteError(catalogErrorMessage(withNoSpaceAsFull(rc, db_, filePath_), filePath_, detail), detail, rc);
+    // The code says "full" as the sentence does: callers choose by it.
+    const int code = withNoSpaceAsFull(rc, db_, filePath_);
+    throw SqliteError(catalogErrorMessage(code, filePath_, detail), detail, code);
 }
 
 // --- WriteScope ---

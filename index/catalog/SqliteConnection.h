@@ -98,6 +98,11 @@ public:
 
     bool inTransaction() const;
     void rollbackQuietly() const noexcept;
+    // Closing will not fold the -wal into the file. For a connection whose
+    // file was refused (another program's database, a newer schema): its
+    // -wal may belong to another database, and a checkpoint on close would
+    // overwrite the catalog with it. Read-only connections always keep it.
+    void keepWalOnClose() const noexcept;
     qint64 lastInsertId() const;
     int changes() const;
 
@@ -119,6 +124,10 @@ private:
 // The sentence shown for SQLite result `rc` on `filePath`, followed by
 // " (detail)" when a detail is given.
 QString catalogErrorMessage(int rc, const QString& filePath, const QString& detail);
+
+// `rc`, or SQLITE_FULL when it is an I/O error that means there is no room
+// left (ENOSPC, EFBIG from ulimit -f, EDQUOT) for `filePath` on `db`.
+int noSpaceAsFull(int rc, sqlite3* db, const QString& filePath);
 
 // Makes a method's several statements one transaction, unless the caller
 // already holds one (then they simply join it). Rolls back unless committed.

@@ -2,6 +2,7 @@
 
 #include "CatalogRepair.h"
 #include "FolderWatcher.h"
+#include "LibraryLocation.h"
 #include "LibraryModel.h"
 #include "LibraryFolders.h"
 #include "LibraryRoots.h"
@@ -36,7 +37,10 @@ void LibraryWorker::open()
     if (openHookForTesting())
         openHookForTesting()();
     try {
-        Catalog catalog(libraryDir_); // may upgrade an older catalog: seconds
+        // May create or upgrade the catalog (seconds); an existing read-only one is only read.
+        const bool readOnly = QFileInfo::exists(QDir(libraryDir_).filePath(QStringLiteral("catalog.sqlite")))
+            && LibraryLocation::isReadOnly(libraryDir_);
+        Catalog catalog(libraryDir_, readOnly ? Catalog::Access::ReadOnly : Catalog::Access::ReadWrite);
         const QStringList roots = rootsOrInferred(catalog);
         watcher_->setRoots(roots);
         Q_EMIT opened(resolveLibraryModelDir(&catalog), roots);
