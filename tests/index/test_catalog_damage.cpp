@@ -10,6 +10,7 @@
 #include "CatalogSchema.h"
 #include "CliRun.h"
 #include "GeneratedLibrary.h"
+#include "RawCatalogFile.h"
 #include "SqliteConnection.h"
 #include "TestImages.h"
 
@@ -39,48 +40,12 @@ using photosearch::SqliteConnection;
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
 namespace ti = photosearch::testimages;
+using photosearch::rawfile::rawInteger;
+using photosearch::rawfile::rawExec;
+using photosearch::rawfile::fileBytes;
+using photosearch::rawfile::writeBytes;
 
 namespace {
-
-// One value from a query on `file`, bypassing the catalog code; -1 when it fails.
-qint64 rawInteger(const QString& file, const char* sql)
-{
-    sqlite3* db = nullptr;
-    qint64 value = -1;
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_open_v2(QFile::encodeName(file).constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK
-        && sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-        value = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return value;
-}
-
-// Runs SQL on `file` with a plain connection; false when it fails.
-bool rawExec(const QString& file, const char* sql, bool keepWal = false)
-{
-    sqlite3* db = nullptr;
-    bool ok = sqlite3_open(QFile::encodeName(file).constData(), &db) == SQLITE_OK;
-    if (ok && keepWal)
-        sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    ok = ok && sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-    sqlite3_close(db);
-    return ok;
-}
-
-QByteArray fileBytes(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeBytes(const QString& path, qint64 offset, const QByteArray& bytes)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadWrite) || !f.seek(offset))
-        return false;
-    return f.write(bytes) == bytes.size();
-}
 
 bool setAge(const QString& path, int days)
 {
