@@ -39,6 +39,7 @@ using photosearch::SchemaStep;
 using photosearch::SqliteConnection;
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
+using photosearch::testcli::runCliWithFileLimit;
 namespace ti = photosearch::testimages;
 using photosearch::rawfile::rawInteger;
 using photosearch::rawfile::rawExec;
@@ -345,18 +346,10 @@ private Q_SLOTS:
         QVERIFY(writeBytes(file, (page - 1) * pageSize, QByteArray(int(pageSize), '\xa5')));
         const QByteArray before = fileBytes(file);
         for (const rlim_t limit : {rlim_t(8 * 1024), rlim_t(40 * 1024), rlim_t(100 * 1024)}) {
-            QProcess cli;
-            cli.setChildProcessModifier([limit] {
-                // Between fork and exec: async-signal-safe calls only. An
-                // ignored SIGXFSZ stays ignored across exec.
-                ::signal(SIGXFSZ, SIG_IGN);
-                const rlimit l{limit, limit};
-                ::setrlimit(RLIMIT_FSIZE, &l);
-            });
-            cli.start(QStringLiteral(PHOTOSEARCH_CLI), {QStringLiteral("repair"), QStringLiteral("--library"), library});
-            QVERIFY(cli.waitForFinished(120000));
-            const QByteArray err = cli.readAllStandardError();
-            QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 1, err.constData());
+            const Run r = runCliWithFileLimit({QStringLiteral("repair"), QStringLiteral("--library"), library},
+                                              qint64(limit), 120000);
+            const QByteArray& err = r.err;
+            QVERIFY2(r.exitCode == 1, err.constData());
             QVERIFY2(err.contains("full"), qPrintable(QString::number(limit) + QStringLiteral(": ") + QString::fromUtf8(err)));
             QVERIFY2(!err.contains("disk I/O error"), err.constData());
             QCOMPARE(fileBytes(file), before);

@@ -45,6 +45,7 @@ using photosearch::SchemaStep;
 using photosearch::SqliteConnection;
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
+using photosearch::testcli::runCliWithFileLimit;
 namespace ti = photosearch::testimages;
 using photosearch::rawfile::rawInteger;
 using photosearch::rawfile::integrity;
@@ -241,19 +242,11 @@ private Q_SLOTS:
         QVERIFY(before > 400000);
         // photosearch-cli stats opens (and so upgrades) the catalog under the
         // limit: no Qt or SQLite code runs in a fork of this threaded process.
-        QProcess cli;
-        cli.setChildProcessModifier([] {
-            // Between fork and exec: only async-signal-safe calls. An ignored
-            // SIGXFSZ stays ignored across exec: writes past the limit fail
-            // with EFBIG instead of killing the CLI.
-            ::signal(SIGXFSZ, SIG_IGN);
-            const rlimit limit{200000, 200000}; // above the -shm (32 KiB), below the copy
-            ::setrlimit(RLIMIT_FSIZE, &limit);
-        });
-        cli.start(QStringLiteral(PHOTOSEARCH_CLI), {QStringLiteral("stats"), QStringLiteral("--library"), dir.path()});
-        QVERIFY2(cli.waitForFinished(120000), "photosearch-cli stats did not end in 2 minutes");
-        const QByteArray err = cli.readAllStandardError();
-        QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 1, err.constData());
+        // Above the -shm (32 KiB), below the copy.
+        const Run r = runCliWithFileLimit({QStringLiteral("stats"), QStringLiteral("--library"), dir.path()}, 200000,
+                                          120000);
+        const QByteArray& err = r.err;
+        QVERIFY2(r.exitCode == 1, err.constData());
         QByteArray error; // the CLI's sentence, without "photosearch-cli: "
         for (const QByteArray& line : err.split('\n'))
             if (line.startsWith("photosearch-cli: "))

@@ -40,36 +40,13 @@
 
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
+using photosearch::testcli::runCliWithFileLimit;
 namespace ti = photosearch::testimages;
 
 namespace {
 
 constexpr int kFirst = 6;   // photos indexed with room
 constexpr int kSecond = 24; // photos of the run that fills the disk
-
-// photosearch-cli with every file it writes limited to `limitBytes`.
-Run runWithFileLimit(const QStringList& args, qint64 limitBytes)
-{
-    QProcess p;
-    p.setChildProcessModifier([limitBytes] {
-        // In the child between fork and exec: only async-signal-safe calls.
-        ::signal(SIGXFSZ, SIG_IGN); // an ignored signal stays ignored across exec
-        struct rlimit limit {};
-        limit.rlim_cur = limit.rlim_max = rlim_t(limitBytes);
-        ::setrlimit(RLIMIT_FSIZE, &limit);
-    });
-    p.start(QStringLiteral(PHOTOSEARCH_CLI), args);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 // The lines of stderr that are the CLI's error (progress and logs aside).
 QList<QByteArray> errorLines(const QByteArray& err)
@@ -375,7 +352,7 @@ private Q_SLOTS:
                     QTest::qFail("cannot copy the base library", __FILE__, __LINE__);
                     return Run{};
                 }
-                return runWithFileLimit(indexArgs(*library), room);
+                return runCliWithFileLimit(indexArgs(*library), room);
             },
             [](const QString&) {});
     }
@@ -403,7 +380,7 @@ private Q_SLOTS:
     {
         const QString library = path(QStringLiteral("library-tiny"));
         QVERIFY(copyFolder(base_, library));
-        const Run r = runWithFileLimit(indexArgs(library), 16);
+        const Run r = runCliWithFileLimit(indexArgs(library), 16);
         expectFullDiskSentence(r);
         QCOMPARE(catalogPaths(library).size(), kFirst);
         QCOMPARE(integrity(library), QStringLiteral("ok"));

@@ -9,6 +9,10 @@
 #include <QProcess>
 #include <QStringList>
 
+#include <csignal>
+
+#include <sys/resource.h>
+
 namespace photosearch::testcli {
 
 struct Run {
@@ -34,9 +38,9 @@ struct Run {
     }
 };
 
-inline Run runCli(const QStringList& args, int timeoutMs = 300000)
+// Starts the CLI in `p` (already set up) and collects what it printed.
+inline Run finishCli(QProcess& p, const QStringList& args, int timeoutMs)
 {
-    QProcess p;
     p.start(QStringLiteral(PHOTOSEARCH_CLI), args);
     Run r;
     if (!p.waitForFinished(timeoutMs)) {
@@ -48,6 +52,29 @@ inline Run runCli(const QStringList& args, int timeoutMs = 300000)
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+inline Run runCli(const QStringList& args, int timeoutMs = 300000)
+{
+    QProcess p;
+    return finishCli(p, args, timeoutMs);
+}
+
+// The CLI with every file it writes limited to `limitBytes` (RLIMIT_FSIZE):
+// a full disk that also works as root.
+inline Run runCliWithFileLimit(const QStringList& args, qint64 limitBytes, int timeoutMs = 300000)
+{
+    QProcess p;
+    p.setChildProcessModifier([limitBytes] {
+        // In the child between fork and exec: only async-signal-safe calls.
+        // An ignored SIGXFSZ stays ignored across exec, so writes past the
+        // limit fail with EFBIG instead of killing the CLI.
+        ::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit limit {};
+        limit.rlim_cur = limit.rlim_max = rlim_t(limitBytes);
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    });
+    return finishCli(p, args, timeoutMs);
 }
 
 } // namespace photosearch::testcli
