@@ -10,6 +10,7 @@
 #include "Catalog.h"
 #include "CliRun.h"
 #include "GeneratedLibrary.h"
+#include "LibraryDigests.h"
 #include "Indexer.h"
 #include "ModelIdentity.h"
 #include "TestImages.h"
@@ -34,6 +35,7 @@
 
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
+using photosearch::testlibrary::libraryDigests;
 namespace ti = photosearch::testimages;
 
 class TestCliReliability : public QObject {
@@ -65,24 +67,6 @@ private:
         QVERIFY2(r.err.contains(kind), r.err.constData());
     }
 
-
-    // The bytes of every file the library keeps (the catalog, its WAL, the
-    // FAISS caches), by name.
-    static QMap<QString, QByteArray> libraryDigests(const QString& dir)
-    {
-        QMap<QString, QByteArray> digests;
-        for (const QFileInfo& f : QDir(dir).entryInfoList(QDir::Files | QDir::Hidden)) {
-            // SQLite's shared-memory index is no data, and a reader may make
-            // an empty WAL (a folder that can be written, forced read-only).
-            if (f.fileName().endsWith(QLatin1String("-shm")) || f.fileName() == QLatin1String("index.lock")
-                || (f.fileName().endsWith(QLatin1String("-wal")) && f.size() == 0))
-                continue;
-            QFile file(f.filePath());
-            if (file.open(QIODevice::ReadOnly))
-                digests.insert(f.fileName(), QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256));
-        }
-        return digests;
-    }
 
     // search, similar and stats answer; index refuses with one sentence.
     void expectReadOnlyWorks(const QString& library, const char* refusal)

@@ -18,6 +18,7 @@
 
 #include "CliRun.h"
 #include "GeneratedLibrary.h"
+#include "LibraryDigests.h"
 #include "SqliteConnection.h"
 #include "TestImages.h"
 
@@ -35,6 +36,7 @@
 
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
+using photosearch::testlibrary::libraryDigests;
 namespace ti = photosearch::testimages;
 
 namespace {
@@ -64,23 +66,6 @@ QMap<QString, QString> treeSnapshot(const QString& root)
         entries.insert(base.relativeFilePath(it.filePath()), describe(it.fileInfo()));
     }
     return entries;
-}
-
-// The bytes of every file the library keeps (catalog, WAL, FAISS caches).
-QMap<QString, QByteArray> libraryDigests(const QString& dir)
-{
-    QMap<QString, QByteArray> digests;
-    for (const QFileInfo& f : QDir(dir).entryInfoList(QDir::Files | QDir::Hidden)) {
-        // SQLite's shared-memory index is no data, and a reader may make an
-        // empty WAL (a folder that can be written, forced read-only).
-        if (f.fileName().endsWith(QLatin1String("-shm")) || f.fileName() == QLatin1String("index.lock")
-            || (f.fileName().endsWith(QLatin1String("-wal")) && f.size() == 0))
-            continue;
-        QFile file(f.filePath());
-        if (file.open(QIODevice::ReadOnly))
-            digests.insert(f.fileName(), QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256));
-    }
-    return digests;
 }
 
 bool copyFolder(const QString& from, const QString& to)

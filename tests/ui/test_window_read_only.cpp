@@ -16,6 +16,7 @@
 #include "CliRun.h"
 #include "DetailWorker.h"
 #include "LibraryController.h"
+#include "LibraryDigests.h"
 #include "PhotoScenes.h"
 #include "TinyModel.h"
 
@@ -33,25 +34,11 @@ using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
 namespace ti = photosearch::testimages;
 
+using photosearch::testlibrary::libraryDigests;
+
 namespace {
 
 constexpr int kWaitMs = 120'000;
-
-// The bytes of every file the library keeps, by name; SQLite's shared
-// memory index is no data, and an empty WAL holds nothing.
-QMap<QString, QByteArray> libraryDigests(const QString& dir)
-{
-    QMap<QString, QByteArray> digests;
-    for (const QFileInfo& f : QDir(dir).entryInfoList(QDir::Files | QDir::Hidden)) {
-        if (f.fileName().endsWith(QLatin1String("-shm")) || f.fileName() == QLatin1String("index.lock")
-            || (f.fileName().endsWith(QLatin1String("-wal")) && f.size() == 0))
-            continue;
-        QFile file(f.filePath());
-        if (file.open(QIODevice::ReadOnly))
-            digests.insert(f.fileName(), QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256));
-    }
-    return digests;
-}
 
 } // namespace
 
