@@ -46,4 +46,9 @@ bool LibraryLocation::isReadOnly(const QString& dir)
     return ::access(QFile::encodeName(dir).constData(), W_OK) != 0 || ::access(catalog.constData(), W_OK) != 0;
 }
 
+Catalog::Access LibraryLocation::catalogAccess(const QString& dir)
+{
+    return isReadOnly(dir) ? Catalog::Access::ReadOnly : Catalog::Access::ReadWrite;
+}
+
 } // namespace photosearch

@@ -2,6 +2,8 @@
 // Where the library (catalog.sqlite, vector caches) lives: --library DIR,
 // else $PHOTOSEARCH_LIBRARY, else the per-user application data directory.
 
+#include "Catalog.h"
+
 #include <QString>
 
 namespace photosearch {
@@ -20,6 +22,9 @@ public:
     // catalog the process cannot write implies it (a read-only mount, a
     // shared library). Nothing is then written there, not even caches.
     static bool isReadOnly(const QString& dir);
+
+    // How to open the catalog in `dir`: read-only exactly when isReadOnly.
+    static Catalog::Access catalogAccess(const QString& dir);
 };
 
 } // namespace photosearch

@@ -77,7 +77,7 @@ bool libraryIsReadOnly(const QString& dir)
 
 Catalog::Access libraryAccess(const QString& dir)
 {
-    return libraryIsReadOnly(dir) ? Catalog::Access::ReadOnly : Catalog::Access::ReadWrite;
+    return LibraryLocation::catalogAccess(dir);
 }
 
 QString resolveModelDir(const CliArgs& args, const Catalog& catalog)

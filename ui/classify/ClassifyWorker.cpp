@@ -49,9 +49,7 @@ void ClassifyWorker::ensureModel(int requestId, const QString& modelDir)
     if (!catalog_ && QFileInfo::exists(QDir(libraryDir_).filePath(QStringLiteral("catalog.sqlite")))) {
         try {
             // Read-only as the CLI decides it: the labels are then not kept.
-            catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::isReadOnly(libraryDir_)
-                                                                  ? Catalog::Access::ReadOnly
-                                                                  : Catalog::Access::ReadWrite);
+            catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::catalogAccess(libraryDir_));
         } catch (const std::exception& e) {
             qWarning("Classify: label embeddings will not be kept, the catalog could not be opened: %s", e.what());
         }

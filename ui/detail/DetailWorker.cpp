@@ -47,9 +47,7 @@ DetailWorker::~DetailWorker() = default;
 Catalog* DetailWorker::catalog()
 {
     if (!catalog_)
-        catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::isReadOnly(libraryDir_)
-                                                             ? Catalog::Access::ReadOnly
-                                                             : Catalog::Access::ReadWrite);
+        catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::catalogAccess(libraryDir_));
     return catalog_.get();
 }
 

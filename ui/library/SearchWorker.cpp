@@ -60,9 +60,8 @@ void SearchWorker::ensureEngine(const QString& modelDir)
     if (!engine_) {
         // A read-only library (PHOTOSEARCH_READ_ONLY=1, an unwritable folder)
         // is searched as the CLI searches it: no query cache, no FAISS rewrite.
-        const Catalog::Access access =
-            LibraryLocation::isReadOnly(libraryDir_) ? Catalog::Access::ReadOnly : Catalog::Access::ReadWrite;
-        engine_ = std::make_unique<SearchEngine>(libraryDir_, *encoder_, modelId_, access);
+        engine_ = std::make_unique<SearchEngine>(libraryDir_, *encoder_, modelId_,
+                                                 LibraryLocation::catalogAccess(libraryDir_));
         if (!engine_->rebuildReason().isEmpty())
             qInfo("Rebuilt the vector index from the catalog (%s).", qPrintable(engine_->rebuildReason()));
     }

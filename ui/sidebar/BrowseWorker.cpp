@@ -27,9 +27,7 @@ BrowseWorker::~BrowseWorker() = default;
 Catalog& BrowseWorker::catalog()
 {
     if (!catalog_)
-        catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::isReadOnly(libraryDir_)
-                                                             ? Catalog::Access::ReadOnly
-                                                             : Catalog::Access::ReadWrite);
+        catalog_ = std::make_unique<Catalog>(libraryDir_, LibraryLocation::catalogAccess(libraryDir_));
     return *catalog_;
 }
 
