@@ -13,6 +13,9 @@ PACKAGES=(
   libfaiss-dev libsqlite3-dev
   # Photo metadata (EXIF/XMP) and HEIC/AVIF decoding.
   libexiv2-dev libheif-dev
+  # Text in photos (Tesseract 5 and its English model) and camera RAW files;
+  # libtiff-dev lets the tests write their own DNG files.
+  libtesseract-dev tesseract-ocr-eng libraw-dev libtiff-dev
   # The .deb (cpack, packaging/CMakeLists.txt) and its test (check-deb.sh):
   # dpkg-shlibdeps computes Depends, CPack needs `file` to find the binaries,
   # and the desktop file and AppStream metainfo are validated.
