@@ -147,7 +147,7 @@ PhotoFilter filterFromArgs(const CliArgs& args)
             const ImageFormat format = imageFormatFromName(name.trimmed().toLower());
             if (format == ImageFormat::Unknown)
                 throw UsageError(QStringLiteral("--format: unknown format '%1' (use jpeg, png, webp, gif, bmp, "
-                                                "tiff, heif or avif)")
+                                                "tiff, heif, avif or raw)")
                                      .arg(name)
                                      .toStdString());
             f.formats << imageFormatName(format);

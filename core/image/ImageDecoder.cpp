@@ -6,6 +6,7 @@
 #include "ImageDecoder.h"
 
 #include "HeifDecoder.h"
+#include "RawDecoder.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -38,7 +39,7 @@ ImageError cannotRead(const QString& name, const QString& why)
 ImageError notAnImage(const QString& name)
 {
     return ImageError(QStringLiteral("%1 is not an image PhotoSearch can read "
-                                     "(JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF).")
+                                     "(JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC, AVIF or camera RAW).")
                           .arg(name).toStdString());
 }
 
@@ -66,6 +67,7 @@ const char* qtFormatName(ImageFormat format)
     case ImageFormat::Tiff: return "tiff";
     case ImageFormat::Heif:
     case ImageFormat::Avif:
+    case ImageFormat::Raw:
     case ImageFormat::Unknown: break;
     }
     return nullptr;
@@ -110,7 +112,7 @@ ImageError truncatedJpeg(const QString& name)
 }
 
 // Reads `n` bytes at `pos` of the file being checked (fewer at its end).
-using ReadAt = std::function<QByteArray(qint64 pos, qint64 n)>;
+using ReadAt = ByteReader;
 
 // Where the first scan (SOS marker) of a JPEG starts, walking the marker
 // segments from the start; -1 when the file ends before one.
@@ -197,12 +199,15 @@ QSize reducedJpegSize(QSize full, QSize need)
 
 // Any format Qt reads, from `device` positioned at the file's start. The
 // header is read first: an image bomb is refused before its pixels are.
-DecodedImage decodeWithQt(QIODevice& device, ImageFormat format, const QString& name, const DecodeTarget& target)
+// `exifOrientation` false leaves the pixels as stored (a RAW's preview,
+// which the RAW's own orientation turns).
+DecodedImage decodeWithQt(QIODevice& device, ImageFormat format, const QString& name, const DecodeTarget& target,
+                          bool exifOrientation = true)
 {
     // The format from the content, so that a PNG named .jpg is read as PNG.
     QImageReader reader(&device, qtFormatName(format));
     reader.setDecideFormatFromContent(false);
-    reader.setAutoTransform(true);
+    reader.setAutoTransform(exifOrientation);
     // From the header only: nothing is decoded yet. The size as stored.
     const QSize size = reader.size();
     if (size.isValid() && qint64(size.width()) * size.height() > ImageDecoder::maxPixels)
@@ -244,6 +249,33 @@ DecodedImage decodeHeifFile(const QByteArray& bytes, ImageFormat format, const Q
     result.format = format;
     result.image = decodeHeif(bytes, name, ImageDecoder::maxPixels);
     result.fullSize = result.image.size();
+    return result;
+}
+
+// A RAW's picture as the decoder's result: the preview JPEG decoded (maybe
+// DCT-reduced, with the same truncation check as any JPEG) and turned by
+// the RAW's orientation, or the demosaiced pixels as they are.
+DecodedImage finishRaw(RawPicture picture, const QString& name, const DecodeTarget& target)
+{
+    DecodedImage result;
+    result.format = ImageFormat::Raw;
+    result.fullSize = picture.fullSize;
+    if (picture.previewJpeg.isEmpty()) {
+        result.image = std::move(picture.image);
+        return result;
+    }
+    const QByteArray& jpeg = picture.previewJpeg;
+    refuseTruncated(ImageFormat::Jpeg, jpeg.left(kHeadBytes), jpeg.size(),
+                    [&jpeg](qint64 pos, qint64 n) { return jpeg.mid(pos, n); }, name);
+    // The target speaks of the upright picture; the preview is stored as the sensor is.
+    DecodeTarget stored = target;
+    if (picture.orientation >= 5)
+        stored.size.transpose();
+    QBuffer buffer;
+    buffer.setData(jpeg);
+    buffer.open(QIODevice::ReadOnly);
+    const DecodedImage preview = decodeWithQt(buffer, ImageFormat::Jpeg, name, stored, false);
+    result.image = applyExifOrientation(preview.image, picture.orientation);
     return result;
 }
 
@@ -341,7 +373,10 @@ DecodedImage ImageDecoder::decodeFile(const QString& path, const DecodeTarget& t
         return decode(readOpened(file, name), path, target);
 
     const QByteArray head = file.peek(kHeadBytes);
-    const ImageFormat format = sniffImageFormat(head.left(kImageFormatSniffBytes));
+    const ReadAt readAt = [&file](qint64 pos, qint64 n) { return file.seek(pos) ? file.read(n) : QByteArray(); };
+    ImageFormat format = sniffImageFormat(head.left(kImageFormatSniffBytes));
+    if (format == ImageFormat::Tiff && tiffHoldsRaw(readAt, file.size(), path))
+        format = ImageFormat::Raw;
     switch (format) {
     case ImageFormat::Unknown:
         throw notAnImage(name);
@@ -349,12 +384,13 @@ DecodedImage ImageDecoder::decodeFile(const QString& path, const DecodeTarget& t
     case ImageFormat::Avif:
         // libheif parses from memory; the file is within maxFileBytes.
         return decodeHeifFile(readOpened(file, name), format, name);
+    case ImageFormat::Raw:
+        // LibRaw reads only what it needs: the header, then the preview or the sensor data.
+        return finishRaw(readRawFile(path, file.size(), name, target, maxPixels), name, target);
     default:
         break;
     }
-    refuseTruncated(format, head, file.size(), [&file](qint64 pos, qint64 n) {
-        return file.seek(pos) ? file.read(n) : QByteArray();
-    }, name);
+    refuseTruncated(format, head, file.size(), readAt, name);
     if (!file.seek(0))
         throw cannotRead(name, file.errorString());
     return decodeWithQt(file, format, name, target);
@@ -367,18 +403,22 @@ DecodedImage ImageDecoder::decode(const QByteArray& bytes, const QString& path, 
     if (bytes.isEmpty())
         throw ImageError(QStringLiteral("%1 is empty.").arg(name).toStdString());
 
-    const ImageFormat format = sniffImageFormat(bytes.left(kImageFormatSniffBytes));
+    const ReadAt readAt = [&bytes](qint64 pos, qint64 n) { return bytes.mid(pos, n); };
+    ImageFormat format = sniffImageFormat(bytes.left(kImageFormatSniffBytes));
+    if (format == ImageFormat::Tiff && tiffHoldsRaw(readAt, bytes.size(), path))
+        format = ImageFormat::Raw;
     switch (format) {
     case ImageFormat::Unknown:
         throw notAnImage(name);
     case ImageFormat::Heif:
     case ImageFormat::Avif:
         return decodeHeifFile(bytes, format, name);
+    case ImageFormat::Raw:
+        return finishRaw(readRaw(bytes, name, target, maxPixels), name, target);
     default:
         break;
     }
-    refuseTruncated(format, bytes.left(kHeadBytes), bytes.size(),
-                    [&bytes](qint64 pos, qint64 n) { return bytes.mid(pos, n); }, name);
+    refuseTruncated(format, bytes.left(kHeadBytes), bytes.size(), readAt, name);
     // Shares `bytes` (implicitly shared, read only: no copy).
     QBuffer buffer;
     buffer.setData(bytes);

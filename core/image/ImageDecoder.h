@@ -2,7 +2,9 @@
 // Image file → QImage: the one decoder that CLIP preprocessing, the indexer
 // and the thumbnails share, so that all of them get the same size caps, the
 // same format detection (by content, never by name), EXIF orientation,
-// JPEG DCT-reduced decoding and HEIF/AVIF support (libheif).
+// JPEG DCT-reduced decoding, HEIF/AVIF support (libheif) and camera RAW
+// (LibRaw: the embedded preview when it covers the target, else a
+// half-size demosaic; see RawDecoder.h).
 //
 // Qt-only on purpose (no LibTorch here nor in its target, photosearch_image):
 // the UI decodes thumbnails without pulling LibTorch in.
@@ -20,6 +22,7 @@ namespace photosearch {
 
 struct DecodedImage {
     QImage image;       // Format_RGB888, orientation applied, maybe DCT-reduced
+                        // (a RAW: its preview or a half-size demosaic)
     QSize fullSize;     // as displayed (orientation applied), before any reduction
     ImageFormat format = ImageFormat::Unknown;
 };
@@ -29,7 +32,10 @@ struct DecodedImage {
 // aspect (`size` scaled by `mode`, as QSize::scaled does) and divides both
 // sides exactly (else Qt would resample libjpeg's output once more, and the
 // pixels would no longer be libjpeg's own). An empty `size` asks for full
-// resolution. Other formats are always decoded whole.
+// resolution. A camera RAW gives its embedded preview JPEG when that,
+// upright, covers `size` (with an empty `size`: when it is at least half the
+// sensor's size), else a half-size demosaic. Other formats are always
+// decoded whole.
 struct DecodeTarget {
     QSize size;
     Qt::AspectRatioMode mode = Qt::KeepAspectRatio;

@@ -40,6 +40,9 @@ ImageFormat sniffIsoBmff(const QByteArray& head)
                  || brand == "heis" || brand == "mif1" || brand == "msf1")
             heif = true;
     };
+    // Canon CR3: an ISO-BMFF movie-like container of major brand "crx ".
+    if (head.mid(8, 4) == "crx ")
+        return ImageFormat::Raw;
     look(8);
     for (int offset = 16; offset + 4 <= end; offset += 4)
         look(offset);
@@ -64,6 +67,13 @@ ImageFormat sniffImageFormat(const QByteArray& head)
         return ImageFormat::Gif;
     if (startsWith(head, "BM", 2) && head.size() >= 14)
         return ImageFormat::Bmp;
+    // RAW kinds with a magic of their own, before the plain TIFF test: CR2
+    // (a TIFF with "CR" at 8), Olympus ORF, Panasonic RW2, Fujifilm RAF.
+    if (startsWith(head, "II*\0", 4) && startsWith(head, "CR", 2, 8))
+        return ImageFormat::Raw;
+    if (startsWith(head, "IIRO", 4) || startsWith(head, "IIRS", 4) || startsWith(head, "MMOR", 4)
+        || startsWith(head, "IIU\0", 4) || startsWith(head, "FUJIFILMCCD-RAW", 15))
+        return ImageFormat::Raw;
     if (startsWith(head, "II*\0", 4) || startsWith(head, "MM\0*", 4))
         return ImageFormat::Tiff;
     return sniffIsoBmff(head);
@@ -80,6 +90,7 @@ QString imageFormatName(ImageFormat format)
     case ImageFormat::Tiff: return QStringLiteral("tiff");
     case ImageFormat::Heif: return QStringLiteral("heif");
     case ImageFormat::Avif: return QStringLiteral("avif");
+    case ImageFormat::Raw: return QStringLiteral("raw");
     case ImageFormat::Unknown: break;
     }
     return QString();
@@ -104,7 +115,19 @@ ImageFormat imageFormatFromName(const QString& name)
         return ImageFormat::Heif;
     if (n == QLatin1String("avif"))
         return ImageFormat::Avif;
+    if (n == QLatin1String("raw") || hasRawExtension(QLatin1Char('.') + n))
+        return ImageFormat::Raw;
     return ImageFormat::Unknown;
+}
+
+bool hasRawExtension(const QString& fileName)
+{
+    static const char* const suffixes[] = {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".srf", ".sr2",
+                                           ".raf", ".orf", ".rw2", ".dng", ".pef", ".srw"};
+    for (const char* s : suffixes)
+        if (fileName.endsWith(QLatin1String(s), Qt::CaseInsensitive))
+            return true;
+    return false;
 }
 
 } // namespace photosearch

@@ -1,6 +1,7 @@
 #include "IndexPlan.h"
 
 #include "Catalog.h"
+#include "RawTwins.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -66,10 +67,13 @@ IndexPlan planIndex(const ScanResult& scan, const QStringList& roots, const Cata
     for (const QString& dir : scan.unreadableFolders)
         unreadablePrefixes << prefixOf(dir);
 
+    // A RAW with a JPEG/HEIF twin is that photo's second file, not a photo
+    // of its own: left unseen, so that a row it had alone leaves the catalog.
+    const QSet<QString> twinnedRaws = rawFilesWithTwins(scan.files);
     QSet<QString> seen;
     for (const ScannedFile& f : scan.files) {
         // Two names that are not UTF-8 can map to one path: the first wins.
-        if (seen.contains(f.path))
+        if (seen.contains(f.path) || twinnedRaws.contains(f.path))
             continue;
         seen.insert(f.path);
         const auto it = known.constFind(f.path);

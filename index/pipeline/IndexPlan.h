@@ -45,7 +45,8 @@ struct IndexPlan {
 QStringList canonicalRoots(const QStringList& roots);
 
 // `roots` as given to scanFolders (canonical). A cancelled scan plans no
-// removals.
+// removals. A RAW with a JPEG/HEIF twin in the scan is not planned (see
+// RawTwins.h); its row, if it had one, is planned as missing.
 IndexPlan planIndex(const ScanResult& scan, const QStringList& roots, const Catalog& catalog,
                     const QString& modelId);
 

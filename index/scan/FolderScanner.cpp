@@ -279,7 +279,8 @@ bool hasImageExtension(const QString& fileName)
     for (const QString& s : suffixes)
         if (fileName.endsWith(s, Qt::CaseInsensitive))
             return true;
-    return false;
+    // Camera RAW (.cr2, .nef, .dng...): read through LibRaw.
+    return hasRawExtension(fileName);
 }
 
 ScanResult scanFolders(const QStringList& roots, const ScanOptions& options)

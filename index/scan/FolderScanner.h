@@ -43,7 +43,8 @@ struct ScanOptions {
 // through two links is listed once (the first path seen).
 ScanResult scanFolders(const QStringList& roots, const ScanOptions& options = {});
 
-// Whether the name ends with an extension of a supported image format.
+// Whether the name ends with an extension of a supported image format
+// (camera RAW extensions included).
 bool hasImageExtension(const QString& fileName);
 
 // A name from the file system as the catalog records it: decoded as UTF-8,

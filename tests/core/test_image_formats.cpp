@@ -395,9 +395,9 @@ void TestImageFormats::badInputs()
                      {QStringLiteral("zero.jpg"), QStringLiteral("is empty")});
     const QString unreadable = expectImageError(
         [&] { pre.decode(QByteArray("just some text, not an image\n"), QStringLiteral("text.jpg")); },
-        {QStringLiteral("text.jpg"), QStringLiteral("JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF")});
+        {QStringLiteral("text.jpg"), QStringLiteral("JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC, AVIF or camera RAW")});
     QCOMPARE(unreadable, QStringLiteral("text.jpg is not an image PhotoSearch can read (JPEG, PNG, WebP, GIF, "
-                                        "BMP, TIFF, HEIC or AVIF)."));
+                                        "BMP, TIFF, HEIC, AVIF or camera RAW)."));
     // Magic only.
     for (const QByteArray& magic : {QByteArray("\xFF\xD8\xFF", 3), QByteArray("\x89PNG\r\n\x1a\n", 8),
                                     QByteArray("GIF89a", 6), QByteArray("II*\0", 4), QByteArray("RIFF\0\0\0\0WEBP", 12),

@@ -5,6 +5,7 @@
 // the seeds look like what the tests feed the parsers. Not instrumented.
 //   fuzz_seeds OUTDIR
 #include "ClipDirWriter.h"
+#include "DngWriter.h"
 #include "TestImages.h"
 
 #include <QCoreApplication>
@@ -42,6 +43,23 @@ void imageSeeds(const QDir& images, const QDir& metadata)
         const QByteArray bytes = readFile(scratch);
         for (char mode = 0; mode < (format == ImageFormat::Jpeg ? 3 : 1); ++mode)
             put(images.filePath(imageFormatName(format) + QString::number(int(mode))), mode + bytes);
+    }
+    // Camera RAW: DNGs (a bare mosaic, one with a preview) for LibRaw, one
+    // seed per decode-target mode.
+    for (const bool preview : {false, true}) {
+        testdng::DngOptions dng;
+        dng.scene = picture;
+        if (preview)
+            dng.preview = makePicture(48, 32, 8);
+        dng.orientation = preview ? 6 : 1;
+        QString error;
+        if (!testdng::writeDng(scratch, dng, &error)) {
+            std::fprintf(stderr, "fuzz_seeds: no DNG seed: %s\n", qPrintable(error));
+            continue;
+        }
+        const QByteArray bytes = readFile(scratch);
+        for (char mode = 0; mode < 3; ++mode)
+            put(images.filePath(QStringLiteral("dng%1-%2").arg(int(preview)).arg(int(mode))), mode + bytes);
     }
     QFile::remove(scratch);
     ExifFields exif;

@@ -366,6 +366,7 @@ bool writeImage(const QImage& image, const QString& path, ImageFormat format, QS
         return writeHeif(image, path, false, error);
     case ImageFormat::Avif:
         return writeHeif(image, path, true, error);
+    case ImageFormat::Raw: // see DngWriter.h
     case ImageFormat::Unknown:
         break;
     }
