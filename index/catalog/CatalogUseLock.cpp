@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -56,6 +58,41 @@ int lockRetrying(int fd, int operation)
     return rc;
 }
 
+CatalogUseLock::Key keyOf(const struct stat& st)
+{
+    return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
+}
+
+// The process's descriptors of open catalogs (see the header for why one per
+// file): how many Catalogs use each. Guarded by tableMutex().
+struct SharedFile {
+    int fd = -1;
+    int users = 0;
+};
+
+std::mutex& tableMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+std::map<CatalogUseLock::Key, SharedFile>& table()
+{
+    static std::map<CatalogUseLock::Key, SharedFile> t;
+    return t;
+}
+
+// The entry for the file `path` names now, if this process has one.
+SharedFile* entryNamed(const QByteArray& path, CatalogUseLock::Key* key)
+{
+    struct stat st {};
+    if (::stat(path.constData(), &st) != 0)
+        return nullptr;
+    *key = keyOf(st);
+    const auto it = table().find(*key);
+    return it == table().end() ? nullptr : &it->second;
+}
+
 } // namespace
 
 CatalogUseLock::~CatalogUseLock()
@@ -65,8 +102,11 @@ CatalogUseLock::~CatalogUseLock()
 
 CatalogUseLock::CatalogUseLock(CatalogUseLock&& other) noexcept
     : fd_(other.fd_)
+    , key_(other.key_)
+    , shared_(other.shared_)
 {
     other.fd_ = -1;
+    other.shared_ = false;
 }
 
 CatalogUseLock& CatalogUseLock::operator=(CatalogUseLock&& other) noexcept
@@ -74,7 +114,10 @@ CatalogUseLock& CatalogUseLock::operator=(CatalogUseLock&& other) noexcept
     if (this != &other) {
         release();
         fd_ = other.fd_;
+        key_ = other.key_;
+        shared_ = other.shared_;
         other.fd_ = -1;
+        other.shared_ = false;
     }
     return *this;
 }
@@ -84,31 +127,59 @@ void CatalogUseLock::release()
     if (fd_ >= 0)
         ::close(fd_); // closing the last descriptor of the open file drops the flock
     fd_ = -1;
+    if (shared_) {
+        const std::lock_guard<std::mutex> guard(tableMutex());
+        const auto it = table().find(key_);
+        // The last Catalog on the file has closed its connection (a Catalog
+        // releases this after SQLite), so no SQLite lock of ours is left to drop.
+        if (it != table().end() && --it->second.users == 0) {
+            ::close(it->second.fd);
+            table().erase(it);
+        }
+    }
+    shared_ = false;
 }
 
 CatalogUseLock CatalogUseLock::shared(const QString& file, bool create)
 {
     const QByteArray path = QFile::encodeName(file);
+    const std::lock_guard<std::mutex> guard(tableMutex());
     // A few tries: each failed one means a repair swapped the file meanwhile.
     for (int attempt = 0; attempt < 5; ++attempt) {
+        Key key;
+        if (SharedFile* open = entryNamed(path, &key)) {
+            ++open->users; // its descriptor holds the shared lock for all
+            return registered(key);
+        }
         const int fd = openForLock(path, create);
         if (fd < 0)
             return {};
-        CatalogUseLock lock(fd);
-        if (flockIsEmulated(fd))
-            return {};
-        if (lockRetrying(fd, LOCK_SH | LOCK_NB) != 0) {
-            if (errno == EWOULDBLOCK)
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || table().count(keyOf(st)) != 0) {
+            // Named anew between stat and open, as a file this process has
+            // open: closing this descriptor would drop SQLite's locks on it.
+            continue; // (leaks one descriptor in that rare race, by design)
+        }
+        if (!flockIsEmulated(fd) && lockRetrying(fd, LOCK_SH | LOCK_NB) != 0) {
+            const int err = errno;
+            ::close(fd); // no Catalog of this process has this file open
+            if (err == EWOULDBLOCK)
                 throw CatalogError(QStringLiteral("%1 is being repaired by photosearch-cli repair; wait for it to "
                                                   "finish and try again.")
                                        .arg(file)
                                        .toStdString());
             qWarning("%s: no shared lock (%s); a repair will not see this use.", qPrintable(file),
-                     std::strerror(errno));
+                     std::strerror(err));
             return {};
         }
-        if (stillNamed(fd, path))
-            return lock;
+        if (!stillNamed(fd, path)) {
+            ::close(fd);
+            continue;
+        }
+        // Kept even where flock is emulated (NFS, SMB): closing it would drop
+        // SQLite's locks as surely.
+        table()[keyOf(st)] = SharedFile{fd, 1};
+        return registered(keyOf(st));
     }
     throw CatalogError(QStringLiteral("%1 kept being replaced while it was opened; wait for photosearch-cli repair "
                                       "to finish and try again.")
@@ -119,13 +190,25 @@ CatalogUseLock CatalogUseLock::shared(const QString& file, bool create)
 CatalogUseLock CatalogUseLock::exclusive(const QString& file)
 {
     const QByteArray path = QFile::encodeName(file);
+    {
+        // This process has it open: a second descriptor's flock would not
+        // see our own shared lock as "in use" if it were the same one, and
+        // closing it later would drop SQLite's locks.
+        const std::lock_guard<std::mutex> guard(tableMutex());
+        Key key;
+        if (entryNamed(path, &key))
+            throw CatalogError(QStringLiteral("%1 is in use by this PhotoSearch process; close it and run repair "
+                                              "again.")
+                                   .arg(file)
+                                   .toStdString());
+    }
     const int fd = openForLock(path, false);
     if (fd < 0)
         throw CatalogError(QStringLiteral("%1 could not be opened to repair it (%2); check the library folder and try "
                                           "again.")
                                .arg(file, QString::fromLocal8Bit(std::strerror(errno)))
                                .toStdString());
-    CatalogUseLock lock(fd);
+    CatalogUseLock lock = ownFd(fd);
     if (flockIsEmulated(fd))
         return lock;
     if (lockRetrying(fd, LOCK_EX | LOCK_NB) != 0) {

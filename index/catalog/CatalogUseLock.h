@@ -10,6 +10,13 @@
 // dies, and on Linux it is independent of SQLite's POSIX (fcntl) locks on the
 // same file. Not on NFS or SMB, where the kernel emulates flock with POSIX
 // locks that would meet SQLite's: there no lock is taken.
+//
+// One descriptor per catalog file per process, shared by every Catalog on
+// it and closed only when the last of them has closed: on Linux, closing
+// ANY descriptor of a file drops every POSIX lock the process holds on it,
+// SQLite's included, and another process closing the catalog would then
+// believe it is the last user and delete the -wal/-shm under a live
+// connection (lost commits, stale reads).
 
 #include <QString>
 
@@ -37,12 +44,20 @@ public:
 
     void release();
 
+    // A file by device and inode (the table's key).
+    struct Key {
+        unsigned long long device = 0;
+        unsigned long long inode = 0;
+        bool operator<(const Key& o) const { return device != o.device ? device < o.device : inode < o.inode; }
+    };
+
 private:
-    explicit CatalogUseLock(int fd)
-        : fd_(fd)
-    {
-    }
-    int fd_ = -1;
+    static CatalogUseLock registered(const Key& key) { CatalogUseLock l; l.key_ = key; l.shared_ = true; return l; }
+    static CatalogUseLock ownFd(int fd) { CatalogUseLock l; l.fd_ = fd; return l; }
+
+    int fd_ = -1;        // exclusive: this lock's own descriptor
+    Key key_;            // shared: the file in the process-wide table
+    bool shared_ = false;
 };
 
 } // namespace photosearch
