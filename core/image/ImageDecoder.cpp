@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 
 namespace photosearch {
 namespace {
@@ -253,30 +254,65 @@ DecodedImage decodeHeifFile(const QByteArray& bytes, ImageFormat format, const Q
 }
 
 // A RAW's picture as the decoder's result: the preview JPEG decoded (maybe
-// DCT-reduced, with the same truncation check as any JPEG) and turned by
-// the RAW's orientation, or the demosaiced pixels as they are.
-DecodedImage finishRaw(RawPicture picture, const QString& name, const DecodeTarget& target)
+// DCT-reduced) and turned by the RAW's orientation, or the demosaiced
+// pixels as they are. `read` opens the RAW; a preview that Qt cannot decode
+// gives way to the sensor data (a second read), so that a damaged preview
+// does not cost a photo whose sensor data is whole.
+DecodedImage finishRaw(const std::function<RawPicture(RawSource)>& read, const QString& name,
+                       const DecodeTarget& target)
 {
+    RawPicture picture = read(RawSource::PreviewOrSensor);
     DecodedImage result;
     result.format = ImageFormat::Raw;
     result.fullSize = picture.fullSize;
-    if (picture.previewJpeg.isEmpty()) {
-        result.image = std::move(picture.image);
-        return result;
+    if (!picture.previewJpeg.isEmpty()) {
+        // The target speaks of the upright picture; the preview is stored as the sensor is.
+        DecodeTarget stored = target;
+        if (picture.orientation >= 5)
+            stored.size.transpose();
+        const QByteArray& jpeg = picture.previewJpeg;
+        QBuffer buffer;
+        buffer.setData(jpeg);
+        buffer.open(QIODevice::ReadOnly);
+        try {
+            refuseTruncated(ImageFormat::Jpeg, jpeg.left(kHeadBytes), jpeg.size(),
+                            [&jpeg](qint64 pos, qint64 n) { return jpeg.mid(pos, n); }, name);
+            const DecodedImage preview = decodeWithQt(buffer, ImageFormat::Jpeg, name, stored, false);
+            result.image = applyExifOrientation(preview.image, picture.orientation);
+            return result;
+        } catch (const ImageError&) {
+            // Nothing to report: the sensor data below is the picture, and
+            // its own errors are the file's.
+        }
+        picture = read(RawSource::SensorOnly);
     }
-    const QByteArray& jpeg = picture.previewJpeg;
-    refuseTruncated(ImageFormat::Jpeg, jpeg.left(kHeadBytes), jpeg.size(),
-                    [&jpeg](qint64 pos, qint64 n) { return jpeg.mid(pos, n); }, name);
-    // The target speaks of the upright picture; the preview is stored as the sensor is.
-    DecodeTarget stored = target;
-    if (picture.orientation >= 5)
-        stored.size.transpose();
-    QBuffer buffer;
-    buffer.setData(jpeg);
-    buffer.open(QIODevice::ReadOnly);
-    const DecodedImage preview = decodeWithQt(buffer, ImageFormat::Jpeg, name, stored, false);
-    result.image = applyExifOrientation(preview.image, picture.orientation);
+    result.image = std::move(picture.image);
     return result;
+}
+
+// The format from the first bytes (`head`); a TIFF whose IFDs say RAW is
+// Raw, and `tiffRaw` tells how sure the IFDs were.
+ImageFormat sniffFormat(const QByteArray& head, const ReadAt& readAt, qint64 size, const QString& path,
+                        TiffRaw& tiffRaw)
+{
+    const ImageFormat format = sniffImageFormat(head.left(kImageFormatSniffBytes));
+    tiffRaw = format == ImageFormat::Tiff ? tiffRawKind(readAt, size, path) : TiffRaw::No;
+    return tiffRaw == TiffRaw::No ? format : ImageFormat::Raw;
+}
+
+// finishRaw, except that a file only its name and camera Make made a RAW
+// (tiffRaw ByName) that LibRaw refuses gives nothing: the caller reads it
+// as the TIFF it is (a scan saved as .nef, say).
+std::optional<DecodedImage> decodeRaw(TiffRaw tiffRaw, const std::function<RawPicture(RawSource)>& read,
+                                      const QString& name, const DecodeTarget& target)
+{
+    try {
+        return finishRaw(read, name, target);
+    } catch (const ImageError&) {
+        if (tiffRaw != TiffRaw::ByName)
+            throw;
+    }
+    return std::nullopt;
 }
 
 // What a non-regular file is, for the refusal below.
@@ -374,9 +410,8 @@ DecodedImage ImageDecoder::decodeFile(const QString& path, const DecodeTarget& t
 
     const QByteArray head = file.peek(kHeadBytes);
     const ReadAt readAt = [&file](qint64 pos, qint64 n) { return file.seek(pos) ? file.read(n) : QByteArray(); };
-    ImageFormat format = sniffImageFormat(head.left(kImageFormatSniffBytes));
-    if (format == ImageFormat::Tiff && tiffHoldsRaw(readAt, file.size(), path))
-        format = ImageFormat::Raw;
+    TiffRaw tiffRaw = TiffRaw::No;
+    ImageFormat format = sniffFormat(head, readAt, file.size(), path, tiffRaw);
     switch (format) {
     case ImageFormat::Unknown:
         throw notAnImage(name);
@@ -386,7 +421,12 @@ DecodedImage ImageDecoder::decodeFile(const QString& path, const DecodeTarget& t
         return decodeHeifFile(readOpened(file, name), format, name);
     case ImageFormat::Raw:
         // LibRaw reads only what it needs: the header, then the preview or the sensor data.
-        return finishRaw(readRawFile(path, file.size(), name, target, maxPixels), name, target);
+        if (auto raw = decodeRaw(tiffRaw, [&](RawSource source) {
+                return readRawFile(path, file.size(), name, target, maxPixels, source);
+            }, name, target))
+            return *raw;
+        format = ImageFormat::Tiff;
+        break;
     default:
         break;
     }
@@ -404,9 +444,8 @@ DecodedImage ImageDecoder::decode(const QByteArray& bytes, const QString& path, 
         throw ImageError(QStringLiteral("%1 is empty.").arg(name).toStdString());
 
     const ReadAt readAt = [&bytes](qint64 pos, qint64 n) { return bytes.mid(pos, n); };
-    ImageFormat format = sniffImageFormat(bytes.left(kImageFormatSniffBytes));
-    if (format == ImageFormat::Tiff && tiffHoldsRaw(readAt, bytes.size(), path))
-        format = ImageFormat::Raw;
+    TiffRaw tiffRaw = TiffRaw::No;
+    ImageFormat format = sniffFormat(bytes.left(kHeadBytes), readAt, bytes.size(), path, tiffRaw);
     switch (format) {
     case ImageFormat::Unknown:
         throw notAnImage(name);
@@ -414,7 +453,12 @@ DecodedImage ImageDecoder::decode(const QByteArray& bytes, const QString& path, 
     case ImageFormat::Avif:
         return decodeHeifFile(bytes, format, name);
     case ImageFormat::Raw:
-        return finishRaw(readRaw(bytes, name, target, maxPixels), name, target);
+        if (auto raw = decodeRaw(tiffRaw, [&](RawSource source) {
+                return readRaw(bytes, name, target, maxPixels, source);
+            }, name, target))
+            return *raw;
+        format = ImageFormat::Tiff;
+        break;
     default:
         break;
     }

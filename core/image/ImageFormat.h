@@ -9,7 +9,7 @@ namespace photosearch {
 // Raw: a camera RAW file (CR2, CR3, NEF, ARW, RAF, ORF, RW2, DNG...), read
 // with LibRaw. The first bytes tell CR2, CR3, ORF, RW2 and RAF apart; NEF,
 // ARW and DNG start like any TIFF, so sniffImageFormat() says Tiff for them
-// and the decoder looks further (see RawDecoder.h, tiffHoldsRaw).
+// and the decoder looks further (see TiffRawProbe.h, tiffRawKind).
 enum class ImageFormat { Unknown, Jpeg, Png, Webp, Gif, Bmp, Tiff, Heif, Avif, Raw };
 
 // How many leading bytes sniffImageFormat() needs at most.

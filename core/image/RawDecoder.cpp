@@ -154,12 +154,13 @@ QImage demosaicHalfSize(LibRaw& raw, const QString& name)
 }
 
 RawPicture decodeOpened(LibRaw& raw, qint64 fileSize, const QString& name, const DecodeTarget& target,
-                        qint64 maxPixels)
+                        qint64 maxPixels, RawSource source)
 {
     RawPicture picture;
     picture.fullSize = checkHeader(raw, fileSize, name, maxPixels);
     picture.orientation = orientationOfFlip(raw.imgdata.sizes.flip);
-    picture.previewJpeg = usablePreview(raw, fileSize, picture.fullSize, picture.orientation, target, maxPixels);
+    if (source == RawSource::PreviewOrSensor)
+        picture.previewJpeg = usablePreview(raw, fileSize, picture.fullSize, picture.orientation, target, maxPixels);
     if (picture.previewJpeg.isEmpty()) {
         // dcraw_make_mem_image applies the flip itself.
         picture.image = demosaicHalfSize(raw, name);
@@ -170,24 +171,25 @@ RawPicture decodeOpened(LibRaw& raw, qint64 fileSize, const QString& name, const
 
 } // namespace
 
-RawPicture readRaw(const QByteArray& bytes, const QString& name, const DecodeTarget& target, qint64 maxPixels)
+RawPicture readRaw(const QByteArray& bytes, const QString& name, const DecodeTarget& target, qint64 maxPixels,
+                   RawSource source)
 {
     const std::unique_ptr<LibRaw> raw = newLibRaw(maxPixels);
     // LibRaw only reads the buffer (its API is not const-correct).
     const int rc = raw->open_buffer(const_cast<char*>(bytes.constData()), size_t(bytes.size()));
     if (rc != LIBRAW_SUCCESS)
         throw libRawError(name, rc);
-    return decodeOpened(*raw, bytes.size(), name, target, maxPixels);
+    return decodeOpened(*raw, bytes.size(), name, target, maxPixels, source);
 }
 
 RawPicture readRawFile(const QString& path, qint64 size, const QString& name, const DecodeTarget& target,
-                       qint64 maxPixels)
+                       qint64 maxPixels, RawSource source)
 {
     const std::unique_ptr<LibRaw> raw = newLibRaw(maxPixels);
     const int rc = raw->open_file(QFile::encodeName(path).constData());
     if (rc != LIBRAW_SUCCESS)
         throw libRawError(name, rc);
-    return decodeOpened(*raw, size, name, target, maxPixels);
+    return decodeOpened(*raw, size, name, target, maxPixels, source);
 }
 
 QImage applyExifOrientation(const QImage& image, int orientation)

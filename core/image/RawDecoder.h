@@ -26,16 +26,24 @@ struct RawPicture {
     int orientation = 1;    // EXIF orientation (1..8) of previewJpeg's pixels
 };
 
+// Whether the embedded preview may stand in for the sensor image.
+enum class RawSource {
+    PreviewOrSensor, // the preview when it covers the target, else the sensor data
+    SensorOnly,      // the sensor data (the preview proved unreadable: cut short, corrupt)
+};
+
 // `name` only names the file in errors. The preview is used when, turned
 // upright, it covers `target` (an empty target asks for full resolution:
-// the preview must then be at least as large as the half-size demosaic).
+// the preview must then be at least as large as the half-size demosaic);
+// else, or with RawSource::SensorOnly, the sensor data is demosaiced.
 // Throws ImageError (one sentence naming the file) for a file LibRaw cannot
 // read, a sensor above maxPixels, a truncated file or corrupt data.
-RawPicture readRaw(const QByteArray& bytes, const QString& name, const DecodeTarget& target, qint64 maxPixels);
+RawPicture readRaw(const QByteArray& bytes, const QString& name, const DecodeTarget& target, qint64 maxPixels,
+                   RawSource source = RawSource::PreviewOrSensor);
 // The same from a file on disk of `size` bytes: LibRaw reads only what it
 // needs (the header and the preview, when the preview will do).
 RawPicture readRawFile(const QString& path, qint64 size, const QString& name, const DecodeTarget& target,
-                       qint64 maxPixels);
+                       qint64 maxPixels, RawSource source = RawSource::PreviewOrSensor);
 
 // `image` turned as EXIF orientation `orientation` (1..8) says; other values
 // leave it as is.

@@ -1,4 +1,4 @@
-// The IFD walk behind tiffHoldsRaw (see TiffRawProbe.h).
+// The IFD walk behind tiffRawKind (see TiffRawProbe.h).
 // Thread rule: pure; any thread.
 
 #include "TiffRawProbe.h"
@@ -109,23 +109,23 @@ private:
 
 } // namespace
 
-bool tiffHoldsRaw(const ByteReader& read, qint64 size, const QString& path)
+TiffRaw tiffRawKind(const ByteReader& read, qint64 size, const QString& path)
 {
     const QByteArray header = read(0, 8);
     if (header.size() < 8)
-        return false;
+        return TiffRaw::No;
     const bool bigEndian = header.startsWith("MM");
     if (!bigEndian && !header.startsWith("II"))
-        return false;
+        return TiffRaw::No;
     IfdWalker walker(read, size, bigEndian);
     const auto* p = reinterpret_cast<const uchar*>(header.constData() + 4);
     const quint32 first = bigEndian ? (quint32(p[0]) << 24) | (quint32(p[1]) << 16) | (quint32(p[2]) << 8) | p[3]
                                     : quint32(p[0]) | (quint32(p[1]) << 8) | (quint32(p[2]) << 16) | (quint32(p[3]) << 24);
     IfdWalker::Ifd ifd0;
     if (!walker.readIfd(first, ifd0))
-        return false;
+        return TiffRaw::No;
     if (ifd0.dng || ifd0.rawPhotometric)
-        return true;
+        return TiffRaw::Yes;
     // The chain after IFD0 and every SubIFD met, breadth first.
     std::vector<quint32> pending = ifd0.subIfds;
     if (ifd0.next)
@@ -135,12 +135,12 @@ bool tiffHoldsRaw(const ByteReader& read, qint64 size, const QString& path)
         if (!walker.readIfd(pending[i], ifd))
             continue;
         if (ifd.rawPhotometric)
-            return true;
+            return TiffRaw::Yes;
         pending.insert(pending.end(), ifd.subIfds.begin(), ifd.subIfds.end());
         if (ifd.next)
             pending.push_back(ifd.next);
     }
-    return ifd0.make && hasRawExtension(path);
+    return ifd0.make && hasRawExtension(path) ? TiffRaw::ByName : TiffRaw::No;
 }
 
 } // namespace photosearch

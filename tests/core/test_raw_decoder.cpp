@@ -274,6 +274,42 @@ private Q_SLOTS:
         }
     }
 
+    // A preview cut short inside a whole RAW (its end marker gone, as when
+    // the header misstates its length) costs the preview, not the photo:
+    // the mosaic is demosaiced instead (red marker, not the preview's green).
+    void damagedPreviewGivesWayToTheSensor_data()
+    {
+        QTest::addColumn<int>("place");
+        QTest::newRow("IFD0") << int(td::PreviewPlace::InIfd0);
+        QTest::newRow("SubIFD") << int(td::PreviewPlace::InSubIfd);
+    }
+    void damagedPreviewGivesWayToTheSensor()
+    {
+        QFETCH(int, place);
+        td::DngOptions o = scene();
+        o.place = td::PreviewPlace(place);
+        o.preview = quartered(QSize(400, 300), kGreen, kBlue);
+        QByteArray bytes = readAll(dng(QStringLiteral("damaged-preview.dng"), o));
+        // 16-bit mosaic samples of 12 bits never hold FF D8 FF or FF D9.
+        const qsizetype start = bytes.indexOf("\xFF\xD8\xFF");
+        const qsizetype end = bytes.indexOf(QByteArray("\xFF\xD9", 2), start);
+        QVERIFY(start >= 0 && end > start);
+        bytes[end + 1] = '\0';
+        const QString path = dir_.filePath(QStringLiteral("damaged-preview.dng"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size());
+        f.close();
+        const DecodedImage fromFile = ImageDecoder::decodeFile(path, DecodeTarget::shortestSide(224));
+        const DecodedImage fromMemory = ImageDecoder::decode(bytes, path, DecodeTarget::fitInto(QSize(160, 160)));
+        for (const DecodedImage& d : {fromFile, fromMemory}) {
+            QCOMPARE(d.format, ImageFormat::Raw);
+            QCOMPARE(d.fullSize, QSize(400, 300));
+            QCOMPARE(d.image.size(), QSize(200, 150));
+            QCOMPARE(dominant(d.image, 0.2, 0.2), 'r');
+            QCOMPARE(dominant(d.image, 0.8, 0.8), 'b');
+        }
+    }
+
     // A header claiming a huge sensor is refused before LibRaw allocates.
     void hugeSensorIsRefusedFromItsHeader()
     {
@@ -305,7 +341,8 @@ private Q_SLOTS:
     }
 
     // TIFFs that are no RAW decode as TIFF: Qt's own, one with a camera
-    // Make and a SubIFD, and a plain one named .nef.
+    // Make and a SubIFD, and both named as RAWs (Nikon Scan saves RGB scans,
+    // Make and all, as .nef: LibRaw refuses them, Qt reads them).
     void ordinaryTiffStaysTiff()
     {
         const QImage picture = quartered(QSize(120, 80), kRed, kBlue);
@@ -316,7 +353,11 @@ private Q_SLOTS:
         QVERIFY2(td::writeTiffWithSubIfd(withSub, picture, &error), qPrintable(error));
         const QString misnamed = dir_.filePath(QStringLiteral("plain.nef"));
         QVERIFY(QFile::copy(plain, misnamed));
-        for (const QString& path : {plain, withSub, misnamed}) {
+        const QString scanNef = dir_.filePath(QStringLiteral("scan.NEF"));
+        QVERIFY(QFile::copy(withSub, scanNef));
+        const QString scanDng = dir_.filePath(QStringLiteral("scan.dng"));
+        QVERIFY(QFile::copy(withSub, scanDng));
+        for (const QString& path : {plain, withSub, misnamed, scanNef, scanDng}) {
             const DecodedImage d = ImageDecoder::decodeFile(path);
             QCOMPARE(d.format, ImageFormat::Tiff);
             QCOMPARE(d.image.size(), QSize(120, 80));
