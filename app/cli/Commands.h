@@ -22,6 +22,8 @@ int tagCommand(const QStringList& args);
 int tagsCommand(const QStringList& args);
 int modelsCommand(const QStringList& args);
 int repairCommand(const QStringList& args);
+int ocrCommand(const QStringList& args);
+int textCommand(const QStringList& args);
 
 // Writes one compact JSON object and a newline to stdout.
 void printJsonLine(const QJsonObject& object);

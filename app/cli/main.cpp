@@ -92,6 +92,11 @@ const char* kUsage =
     "                                     and --remove record a correction that always wins over\n"
     "                                     the model, --clear forgets it. An unknown PATH prints\n"
     "                                     {path, error}, and the exit code is 1\n"
+    "  ocr [--library DIR] [--all] [--languages eng+deu]\n"
+    "                                     read the text written in photos where text is likely\n"
+    "                                     (--all: in every photo); prints {examined, read, skipped,\n"
+    "                                     failed, withText, seconds, cancelled}\n"
+    "  text [--library DIR] PATH...       each photo's recognised text {path, text}\n"
     "  models                             installed models {id, name, path, dim, repo}\n"
     "  models download REPO               fetch a Hugging Face CLIP repo (e.g.\n"
     "                                     openai/clip-vit-base-patch32) from $HF_ENDPOINT into\n"
@@ -160,6 +165,10 @@ int main(int argc, char** argv)
             return modelsCommand(args);
         if (command == QLatin1String("repair"))
             return repairCommand(args);
+        if (command == QLatin1String("ocr"))
+            return ocrCommand(args);
+        if (command == QLatin1String("text"))
+            return textCommand(args);
         throw UsageError("unknown command '" + command.toStdString() + "'");
     } catch (const UsageError& e) {
         // One line (DESIGN.md): the error stays visible, and scripts can log it.

@@ -20,7 +20,7 @@
 
 namespace photosearch {
 
-const int Catalog::kSchemaVersion = 3;
+const int Catalog::kSchemaVersion = 4;
 
 namespace {
 

@@ -416,8 +416,13 @@ std::vector<SalvageCount> salvageRows(const std::vector<sqlite3*>& sources, cons
     QStringList tables;
     QString error;
     if (!column0(target.handle(),
+                 // FTS5 tables and their shadow tables are never copied row
+                 // by row: triggers on photo_text refill the index as its
+                 // rows are copied (CatalogSchema.cpp, version 4).
                  QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, 7) <> "
-                                "'sqlite_' AND name <> 'meta' ORDER BY rowid"),
+                                "'sqlite_' AND name <> 'meta' AND name NOT IN (SELECT name FROM "
+                                "pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')) "
+                                "ORDER BY rowid"),
                  QString(), &tables, &error))
         throw CatalogError(catalogErrorMessage(SQLITE_ERROR, target.filePath(), error).toStdString());
     for (const QString& table : tables) {

@@ -206,6 +206,53 @@ void applyVersion3(const SqliteConnection& connection)
     connection.exec(kVersion3);
 }
 
+// Version 4: text read in photos (index/text/PhotoTextStore.h). One row per
+// photo the text pass looked at; valid only while content_hash equals the
+// photo's (the staleness key, as for embeddings), so a moved photo keeps its
+// text and a changed one is read again. status: 0 read, 1 skipped by the
+// selection, 2 failed. words: JSON [[word, confidence 0..100], ...] of the
+// words kept; text: those words in reading order, lines joined by '\n'.
+// likelihood: the selection's cheap signal (TextSelection.h), kept to tune it.
+// photo_text_fts indexes `text` (unicode61 with remove_diacritics 2: accent-
+// and case-folded); it keeps its own copy (not an external-content table) so
+// a damaged index never mis-deletes, and the triggers keep it in step with
+// photo_text, which cascades with photos: a removed photo leaves the index.
+// Salvage (CatalogSalvage.cpp) never copies its shadow tables; the triggers
+// refill it as photo_text is copied.
+// Minimum reader 3: a version-3 build ignores these tables, its deletes
+// cascade through them (the triggers live in the file), and its content
+// changes make the rows stale rather than wrong.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE photo_text (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    words TEXT NOT NULL DEFAULT '',
+    confidence REAL NOT NULL DEFAULT 0,
+    likelihood REAL NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    read_at_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE VIRTUAL TABLE photo_text_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER photo_text_fts_insert AFTER INSERT ON photo_text BEGIN
+    INSERT INTO photo_text_fts(rowid, text) VALUES (new.photo_id, new.text);
+END;
+CREATE TRIGGER photo_text_fts_delete AFTER DELETE ON photo_text BEGIN
+    DELETE FROM photo_text_fts WHERE rowid = old.photo_id;
+END;
+CREATE TRIGGER photo_text_fts_update AFTER UPDATE OF photo_id, text ON photo_text BEGIN
+    DELETE FROM photo_text_fts WHERE rowid = old.photo_id;
+    INSERT INTO photo_text_fts(rowid, text) VALUES (new.photo_id, new.text);
+END;
+)sql";
+
+void applyVersion4(const SqliteConnection& connection)
+{
+    connection.exec(kVersion4);
+}
+
 bool hasTable(const SqliteConnection& connection, const char* name)
 {
     Statement s = connection.statement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
@@ -243,6 +290,7 @@ const std::vector<SchemaStep>& catalogSchemaSteps()
         {1, 1, &applyVersion1},
         {2, 1, &applyVersion2},
         {3, 3, &applyVersion3},
+        {4, 3, &applyVersion4},
     };
     return steps;
 }

@@ -1,0 +1,73 @@
+#pragma once
+// Text written in a photo, read by Tesseract (LSTM engine, the language packs
+// Debian installs as tesseract-ocr-XXX). One TessBaseAPI per object: Tesseract
+// is not thread-safe, so a worker thread owns its own recognizer.
+//
+// Qt-only (QtGui for QImage); no LibTorch, no SQLite: the library side
+// (index/text) decides which photos to read and stores what comes back.
+
+#include <QImage>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace photosearch {
+
+// A language pack is missing or Tesseract cannot start. One sentence naming
+// the pack and the package that installs it.
+class OcrError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct RecognizedText {
+    QString text;                                   // lines joined by '\n'
+    std::vector<std::pair<QString, float>> words;   // (word, confidence 0..100)
+    float confidence = 0;                           // mean word confidence, 0..100
+    QString error;                                  // non-empty: the image could not be read
+    bool ok() const { return error.isEmpty(); }
+};
+
+class TextRecognizer {
+public:
+    // `languages`: Tesseract's "eng+deu" form. `tessdataDir` empty: the
+    // system's (TESSDATA_PREFIX, else Debian's /usr/share/tesseract-ocr/5/tessdata).
+    // Throws OcrError when a pack is missing.
+    explicit TextRecognizer(const QString& languages = QStringLiteral("eng"),
+                            const QString& tessdataDir = {});
+    ~TextRecognizer();
+    TextRecognizer(const TextRecognizer&) = delete;
+    TextRecognizer& operator=(const TextRecognizer&) = delete;
+
+    // Never throws for a bad image: an empty/null image or a Tesseract failure
+    // comes back with `error` set. Huge images are downscaled first
+    // (kMaxLongSide) and converted to grey.
+    RecognizedText recognize(const QImage& image);
+
+    const QString& languages() const { return languages_; }
+
+    // Long side cap before OCR (see TextRecognizer.cpp for the measurement).
+    static const int kMaxLongSide;
+    // Words below this confidence are dropped (noise read in textures).
+    static const float kMinWordConfidence;
+
+    // Language packs found in the tessdata folder ("eng", "deu", ...), sorted;
+    // "osd" (orientation detection, not a language) is left out.
+    static QStringList installedLanguages(const QString& tessdataDir = {});
+    // The folder used when none is given.
+    static QString defaultTessdataDir();
+
+private:
+    QString languages_;
+    std::unique_ptr<tesseract::TessBaseAPI> api_;
+};
+
+} // namespace photosearch
