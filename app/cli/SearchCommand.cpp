@@ -21,6 +21,11 @@ enum class Mode { Text, Similar };
 void reportUnderstood(const QueryResults& results, const SearchRequest& request)
 {
     std::fprintf(stderr, "Searching for: %s\n", qPrintable(results.understood));
+    if (!results.notice.isEmpty())
+        std::fprintf(stderr, "%s\n", qPrintable(results.notice));
+    if (results.textMatches > 0)
+        std::fprintf(stderr, "%d of the results ha%s the words written in %s.\n", results.textMatches,
+                     results.textMatches == 1 ? "s" : "ve", results.textMatches == 1 ? "it" : "them");
     if (request.all)
         return;
     const int shown = int(results.hits.size());

@@ -151,6 +151,20 @@ QString takeWeightPrefix(RawTerm& t)
     return m.captured(1);
 }
 
+// Removes a `text:` prefix (any case, after the weight) from the term's first
+// plain segment; true when there was one.
+bool takeTextPrefix(RawTerm& t)
+{
+    if (t.segments.empty() || t.segments.front().quoted)
+        return false;
+    static const QRegularExpression re(QStringLiteral("^\\s*text:"), QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch m = re.match(t.segments.front().text);
+    if (!m.hasMatch())
+        return false;
+    t.segments.front().text.remove(0, m.capturedLength(0));
+    return true;
+}
+
 // The weight written as `written` (regex-checked above), or 0 to drop the
 // term; notes say what was changed.
 double resolveWeight(const QString& written, const QString& label, QStringList& notes)
@@ -196,11 +210,14 @@ QString imagePath(const RawTerm& t, const std::function<bool(const QString&)>& i
     return {};
 }
 
-// The term's text for CLIP; date phrases are taken out of plain segments
-// when `readDates` and appended to `phrases`.
-QString termText(const RawTerm& t, bool readDates, const QDate& today, std::vector<DatePhrase>& phrases)
+// The term's text; date phrases are taken out of plain segments when
+// `readDates` and appended to `phrases`. `*plainLeft`: some plain (unquoted)
+// words remain besides the dates.
+QString termText(const RawTerm& t, bool readDates, const QDate& today, std::vector<DatePhrase>& phrases,
+                 bool* plainLeft)
 {
     QStringList pieces;
+    *plainLeft = false;
     for (const Segment& s : t.segments) {
         QString piece = s.text;
         if (!s.quoted && readDates) {
@@ -212,6 +229,7 @@ QString termText(const RawTerm& t, bool readDates, const QDate& today, std::vect
         piece = piece.simplified();
         if (!piece.isEmpty())
             pieces << piece;
+        *plainLeft = *plainLeft || (!s.quoted && !piece.isEmpty());
     }
     return pieces.join(QLatin1Char(' '));
 }
@@ -227,30 +245,55 @@ struct Reader {
     void read(RawTerm t)
     {
         const QString written = takeWeightPrefix(t);
+        const bool textPrefix = takeTextPrefix(t);
         if (!t.hasText() && !t.hasQuote()) {
             ++emptyTerms;
             return;
         }
-        const double weight = resolveWeight(written, simplifiedText(t), out.notes);
-        if (weight == 0.0)
-            return;
         QueryTerm term;
-        term.weight = t.negative ? -weight : weight;
         term.quoted = t.hasQuote();
-        const QString path = imagePath(t, isImageFile);
+        const size_t phrasesBefore = phrases.size();
+        bool plainLeft = false;
+        const QString text = termText(t, !t.negative, today, phrases, &plainLeft);
+        // Wholly quoted once its dates are out: `"wifi password" from March`.
+        term.textOnly = textPrefix || (term.quoted && !plainLeft);
+        const double weight = term.textOnly ? textWeight(written, simplifiedText(t))
+                                            : resolveWeight(written, simplifiedText(t), out.notes);
+        if (weight == 0.0) {
+            phrases.resize(phrasesBefore); // a dropped term's dates go with it
+            return;
+        }
+        term.weight = t.negative ? -weight : weight;
+        const QString path = term.textOnly ? QString() : imagePath(t, isImageFile);
         if (!path.isEmpty()) {
+            phrases.resize(phrasesBefore); // the whole term names a file, not a date
             term.kind = QueryTerm::Image;
             term.text = path;
             out.notes << QStringLiteral("image: %1").arg(path);
             out.terms.push_back(term);
             return;
         }
-        const size_t phrasesBefore = phrases.size();
-        term.text = termText(t, !t.negative, today, phrases);
+        term.text = text;
         if (!term.text.isEmpty())
             out.terms.push_back(term);
         else if (phrases.size() == phrasesBefore)
             ++emptyTerms; // only quotes around nothing, e.g. `""`
+    }
+
+    // Written text is required or excluded, not weighed: 1, or 0 for a
+    // written weight of zero (the term is dropped, as any other).
+    double textWeight(const QString& written, const QString& label)
+    {
+        if (written.isEmpty())
+            return 1.0;
+        bool ok = false;
+        if (QLocale::c().toDouble(written, &ok) == 0.0 && ok) {
+            out.notes << QStringLiteral("ignored \"%1\" (weight 0)").arg(label);
+            return 0.0;
+        }
+        out.notes << QStringLiteral("ignored the weight \"%1\" of \"%2\" (written text is required, not weighed)")
+                         .arg(written, label);
+        return 1.0;
     }
 
     void finish()
@@ -317,8 +360,12 @@ QString describe(const ParsedQuery& query)
         const QueryTerm& t = query.terms[i];
         if (i > 0 || t.weight < 0)
             line += t.weight < 0 ? (i ? QStringLiteral(" - ") : QStringLiteral("- ")) : QStringLiteral(" + ");
-        line += t.kind == QueryTerm::Image ? QStringLiteral("image %1").arg(t.text)
-                                           : QStringLiteral("\"%1\"").arg(t.text);
+        if (t.kind == QueryTerm::Image)
+            line += QStringLiteral("image %1").arg(t.text);
+        else if (t.textOnly)
+            line += (t.quoted ? QStringLiteral("text:\"%1\"") : QStringLiteral("text:%1")).arg(t.text);
+        else
+            line += QStringLiteral("\"%1\"").arg(t.text);
         if (std::abs(t.weight) != 1.0)
             line += QStringLiteral(" x%1").arg(std::abs(t.weight));
     }

@@ -22,6 +22,18 @@
 //   end (with a note). A term may mix quoted and plain words; `quoted` is then
 //   true and only the plain words are read for dates. A quoted term is never an
 //   image.
+// - Written text only: a term that is wholly quoted once its date phrases are
+//   out (`"wifi password"`, `"wifi password" from March`, `2:"wifi password"`)
+//   or starts with `text:` (any case, after the weight:
+//   `text:wifi password`, `- text:draft`) asks for text written in the photos
+//   (OCR) and nothing else: `textOnly` is set and CLIP never sees it. Quoted
+//   written text is an exact phrase, `text:` words are each required
+//   anywhere (SearchEngine / TextRanking.h). Written text is required or
+//   excluded, not weighed: a weight other than 1 is dropped with a note (its
+//   sign stays). A `text:` term is never an image; its plain words are read
+//   for dates like any other term's (`text:receipt 2019`; quote to keep a
+//   year as text: `text:"2019"`). A term that mixes quoted and plain words
+//   without `text:` stays a picture term, as before.
 // - Weight: a term starting with a decimal number (`2`, `0.5`, `.5`; or the
 //   words inf/infinity/nan, to reject them politely) directly followed by `:`
 //   whose next character is not a digit. So "10:30 meeting" (a time) and
@@ -59,6 +71,9 @@ struct QueryTerm {
     QString text;        // the words for CLIP, or the image's absolute path
     double weight = 1.0; // finite, non-zero, |weight| <= kMaxWeight; negative for a `-` term
     bool quoted = false; // some of the text was in quotes (so not read for dates)
+    // Written text only (wholly quoted, or `text:`): matched against the text
+    // read in photos, never embedded; an exact phrase when also `quoted`.
+    bool textOnly = false;
 };
 
 struct ParsedQuery {
@@ -82,6 +97,7 @@ ParsedQuery parseQuery(const QString& text, const QDate& today,
 
 // One line saying what was understood, e.g.
 //   "dog" x2 + image /x/pool.jpg - "fruit", taken in March 2026
+//   "receipt" + text:"hardware store" - text:draft
 //   all photos taken in March 2026
 // or the error when there is one.
 QString describe(const ParsedQuery& query);

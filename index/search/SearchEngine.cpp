@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace photosearch {
@@ -73,6 +75,11 @@ bool isAsIndexed(const QString& path, const PhotoRecord& photo)
     const QFileInfo file(path);
     return !file.exists()
            || (file.size() == photo.size && file.lastModified().toMSecsSinceEpoch() == photo.mtimeMs);
+}
+
+std::unordered_set<qint64> toSet(const std::vector<qint64>& ids)
+{
+    return {ids.begin(), ids.end()};
 }
 
 void sortNewestFirst(std::vector<SearchHit>& hits)
@@ -196,6 +203,8 @@ std::vector<float> SearchEngine::queryVector(const ParsedQuery& parsed, QString*
     const int dim = store_->dimension();
     std::vector<float> sum(size_t(dim), 0.0f);
     for (const QueryTerm& term : parsed.terms) {
+        if (term.textOnly)
+            continue; // written text only: TextRanking's, never CLIP's
         const std::vector<float> v =
             term.kind == QueryTerm::Image ? imageEmbedding(term.text) : textEmbedding(term.text);
         if (int(v.size()) != dim)
@@ -229,6 +238,76 @@ std::vector<SearchHit> SearchEngine::photosInPeriod(const PhotoFilter& filter, i
     return hits;
 }
 
+std::optional<SearchHit> SearchEngine::hitFor(qint64 id)
+{
+    // The vector store and the text index are caches: an id the catalog no
+    // longer has is skipped.
+    if (const std::optional<PhotoRecord> photo = catalog_.photo(id))
+        return SearchHit{id, photo->path, 0.0f, photoTime(*photo)};
+    return std::nullopt;
+}
+
+MergedRanking SearchEngine::rankWithPictures(const ParsedQuery& parsed, const TextQuery& text,
+                                             const PhotoSelection& selection, int candidates, QueryResults& results,
+                                             std::vector<SearchHit>& found)
+{
+    const std::vector<float> query = queryVector(parsed, &results.error);
+    if (query.empty())
+        return {};
+    found = searchSelected(query, candidates, selection);
+    const ScoreBackground bg = background(query);
+    const std::unordered_map<qint64, double> coverage =
+        TextMatcher(catalog_).coverage(text.rankWords, TextRanking::kCandidates, selection);
+    std::vector<std::pair<qint64, float>> clip;
+    std::unordered_set<qint64> seen;
+    for (const SearchHit& h : found) {
+        clip.emplace_back(h.id, h.score);
+        seen.insert(h.id);
+    }
+    // Photos with the words written in them that CLIP did not bring: scored
+    // by their stored embedding (the background's centre without one).
+    std::vector<TextCandidate> extra;
+    for (const auto& [id, cov] : coverage) {
+        if (seen.count(id))
+            continue;
+        const std::optional<SearchHit> hit = hitFor(id);
+        if (!hit)
+            continue;
+        const std::vector<float> v = catalog_.embedding(id, modelId_);
+        float score = bg.median;
+        if (v.size() == query.size())
+            score = float(std::inner_product(v.begin(), v.end(), query.begin(), 0.0));
+        extra.push_back({id, score, cov});
+        found.push_back(*hit);
+    }
+    std::sort(extra.begin(), extra.end(), [](const TextCandidate& a, const TextCandidate& b) {
+        return a.coverage != b.coverage ? a.coverage > b.coverage : a.id < b.id;
+    });
+    MergedRanking ranking = TextRanking::merge(clip, coverage, extra, bg);
+    results.moreGood = ranking.goodMatches == int(ranking.photos.size()) && int(clip.size()) == candidates;
+    return ranking;
+}
+
+MergedRanking SearchEngine::rankWrittenOnly(const TextQuery& text, const PhotoSelection& selection, int candidates,
+                                            QueryResults& results, std::vector<SearchHit>& found)
+{
+    const TextMatcher matcher(catalog_);
+    MergedRanking ranking;
+    ranking.cutScore = -std::numeric_limits<float>::infinity();
+    for (qint64 id : matcher.requiredOnly(text, candidates, selection)) {
+        if (const std::optional<SearchHit> hit = hitFor(id)) {
+            found.push_back(*hit);
+            ranking.photos.push_back({id, 1.0f, true});
+        }
+    }
+    ranking.goodMatches = int(ranking.photos.size());
+    results.moreGood = ranking.goodMatches == candidates;
+    if (ranking.photos.empty() && !matcher.anyTextRead())
+        results.notice = QStringLiteral("No text has been read in this library's photos yet; run "
+                                        "`photosearch-cli ocr` first.");
+    return ranking;
+}
+
 QueryResults SearchEngine::search(const SearchRequest& request)
 {
     QueryResults results;
@@ -247,44 +326,65 @@ QueryResults SearchEngine::search(const SearchRequest& request)
         results.cutScore = -std::numeric_limits<float>::infinity();
         return results;
     }
-    const std::vector<float> query = queryVector(parsed, &results.error);
-    if (query.empty())
-        return results;
+    const TextQuery text = textQuery(parsed);
+    PhotoSelection selection;
+    if (!filter.isEmpty())
+        selection.only = toSet(catalog_.photoIds(filter));
+    TextMatcher(catalog_).restrict(text, selection);
     const int candidates = request.all ? request.k : std::max(request.k, kCutCandidates);
-    std::vector<SearchHit> hits = searchVector(query, candidates, filter);
-    const ScoreBackground bg = background(query);
-    results.cutScore = RelevanceCut::threshold(bg);
-    std::vector<float> scores;
-    for (const SearchHit& h : hits)
-        scores.push_back(h.score);
-    results.goodMatches = RelevanceCut::relevantCount(scores, bg);
-    results.moreGood = results.goodMatches == int(hits.size()) && int(hits.size()) == candidates;
-    hits.resize(size_t(std::min<int>(request.all ? request.k : results.goodMatches, int(hits.size()))));
+    std::vector<SearchHit> found;
+    const MergedRanking ranking = text.hasPictureTerms
+                                      ? rankWithPictures(parsed, text, selection, candidates, results, found)
+                                      : rankWrittenOnly(text, selection, candidates, results, found);
+    if (!results.error.isEmpty())
+        return results;
+    results.goodMatches = ranking.goodMatches;
+    results.cutScore = ranking.cutScore;
+    // At most k: the good ones, or the k best with `all`.
+    const int shown = std::min<int>(request.all ? request.k : std::min(request.k, ranking.goodMatches),
+                                    int(ranking.photos.size()));
+    std::unordered_map<qint64, const SearchHit*> byId;
+    for (const SearchHit& h : found)
+        byId.emplace(h.id, &h);
+    for (int i = 0; i < shown; ++i) {
+        const MergedPhoto& p = ranking.photos[size_t(i)];
+        SearchHit hit = *byId.at(p.id);
+        hit.score = p.score;
+        results.hits.push_back(hit);
+        results.textMatches += p.textMatched ? 1 : 0;
+    }
     if (request.sort == SortOrder::Date)
-        sortNewestFirst(hits);
-    results.hits = std::move(hits);
+        sortNewestFirst(results.hits);
     return results;
 }
 
 std::vector<SearchHit> SearchEngine::searchVector(const std::vector<float>& query, int k, const PhotoFilter& filter)
 {
+    PhotoSelection selection;
+    if (!filter.isEmpty())
+        selection.only = toSet(catalog_.photoIds(filter));
+    return searchSelected(query, k, selection);
+}
+
+std::vector<SearchHit> SearchEngine::searchSelected(const std::vector<float>& query, int k,
+                                                    const PhotoSelection& selection)
+{
     std::vector<SearchHit> hits;
     if (k <= 0 || int(query.size()) != store_->dimension())
         return hits;
     std::vector<VectorHit> found;
-    if (filter.isEmpty()) {
+    if (selection.everything()) {
         found = store_->search(query.data(), k);
     } else {
-        const std::vector<qint64> ids = catalog_.photoIds(filter);
-        const std::unordered_set<qint64> allowed(ids.begin(), ids.end());
-        if (allowed.empty())
+        if (selection.only && selection.only->empty())
             return hits;
-        found = store_->search(query.data(), k, [&](qint64 id) { return allowed.count(id) != 0; });
+        found = store_->search(query.data(), k, [&](qint64 id) { return selection.allows(id); });
     }
     for (const VectorHit& h : found) {
-        // The store is a cache: an id the catalog no longer has is skipped.
-        if (const std::optional<PhotoRecord> photo = catalog_.photo(h.id))
-            hits.push_back({h.id, photo->path, h.score, photoTime(*photo)});
+        if (std::optional<SearchHit> hit = hitFor(h.id)) {
+            hit->score = h.score;
+            hits.push_back(*hit);
+        }
     }
     return hits;
 }

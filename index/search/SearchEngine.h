@@ -8,6 +8,7 @@
 #include "Catalog.h"
 #include "QueryParser.h"
 #include "RelevanceCut.h"
+#include "TextRanking.h"
 #include "VectorStore.h"
 
 #include <QCache>
@@ -15,6 +16,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace photosearch {
@@ -24,7 +26,10 @@ class ClipEncoder;
 struct SearchHit {
     qint64 id = 0;
     QString path;
-    float score = 0; // cosine similarity
+    // Cosine similarity; search() adds a bonus for the query's words written
+    // in the photo (TextRanking.h), and gives 1 to the results of a query
+    // for written text only.
+    float score = 0;
     QDateTime time;  // taken-at, else the file's modification time (what date filters compare)
 };
 
@@ -48,6 +53,12 @@ struct QueryResults {
     int goodMatches = 0;
     bool moreGood = false;
     float cutScore = 0;          // the score the cut asked for (-inf: no cut, too few photos)
+    // Hits that have the query's words (or its written-text terms) written in
+    // them (OCR, TextRanking.h).
+    int textMatches = 0;
+    // One sentence when a query for written text found nothing because no
+    // photo's text has been read yet.
+    QString notice;
     QString understood;          // describe(parsed query): what was searched for
     QString error;               // set when the query had nothing to search for; hits is then empty
 };
@@ -64,8 +75,9 @@ public:
                  Catalog::Access access = Catalog::Access::ReadWrite);
     ~SearchEngine();
 
-    // The query language with dates, image terms, the relevance cut and
-    // date order. Throws ImageError for an image term that cannot be read.
+    // The query language with dates, image terms, written text (one ranking
+    // with CLIP's, TextRanking.h), the relevance cut and date order. Throws
+    // ImageError for an image term that cannot be read.
     QueryResults search(const SearchRequest& request);
 
     std::vector<SearchHit> searchText(const QString& query, int k, const PhotoFilter& filter = {});
@@ -93,6 +105,14 @@ public:
 private:
     std::vector<float> queryVector(const ParsedQuery& parsed, QString* error);
     std::vector<SearchHit> photosInPeriod(const PhotoFilter& filter, int k);
+    std::vector<SearchHit> searchSelected(const std::vector<float>& query, int k, const PhotoSelection& selection);
+    // CLIP's candidates and the photos found by written text, in one ranking.
+    MergedRanking rankWithPictures(const ParsedQuery& parsed, const TextQuery& text, const PhotoSelection& selection,
+                                   int candidates, QueryResults& results, std::vector<SearchHit>& found);
+    // A query of written-text terms only.
+    MergedRanking rankWrittenOnly(const TextQuery& text, const PhotoSelection& selection, int candidates,
+                                  QueryResults& results, std::vector<SearchHit>& found);
+    std::optional<SearchHit> hitFor(qint64 id);
 
     const ClipEncoder& encoder_;
     QString modelId_;

@@ -1,6 +1,7 @@
 // The query language: rclip's `2:dog + ./pool.jpg - fruit` with a real
 // temporary image file, weights and their limits, quotes (never split nor
-// read for dates), date phrases merged into the filter, odd input (empty,
+// read for dates), written-text terms (wholly quoted, or `text:`), date
+// phrases merged into the filter, odd input (empty,
 // only operators, control characters, surrogates, a megabyte) and the one
 // line `describe` prints. Today is fixed at 2026-12-01.
 
@@ -25,15 +26,21 @@ bool isImage(const QString& path)
     return info.isFile() && QStringList{"jpg", "png"}.contains(info.suffix().toLower());
 }
 
-// "text|2|dog|" or "image|-1|/x/pool.jpg|" or "text|1|on a|quoted".
+// "text|2|dog|" or "image|-1|/x/pool.jpg|" or "text|1|on a|quoted" or
+// "text|1|wifi|written" (textOnly) or "text|1|wifi password|quoted,written".
 QStringList termStrings(const ParsedQuery& q)
 {
     QStringList out;
     for (const QueryTerm& t : q.terms) {
+        QStringList flags;
+        if (t.quoted)
+            flags << "quoted";
+        if (t.textOnly)
+            flags << "written";
         out << QStringLiteral("%1|%2|%3|%4")
                    .arg(QString(t.kind == QueryTerm::Image ? "image" : "text"))
                    .arg(t.weight)
-                   .arg(t.text, QString(t.quoted ? "quoted" : ""));
+                   .arg(t.text, flags.join(','));
     }
     return out;
 }
@@ -126,22 +133,58 @@ private Q_SLOTS:
         row("nan weight", "NaN:dog", {"text|1|dog|"}, none, none, {"ignored the weight \"NaN\" of \"dog\" (not a number)"},
             "", "\"dog\"");
         row("weight of nothing", "2:", {}, none, none, {"ignored an empty term"}, nothing, nothing);
-        // Quotes.
-        row("quoted operators", "\"2:dog + cat - fruit\"", {"text|1|2:dog + cat - fruit|quoted"}, none, none, {}, "",
-            "\"2:dog + cat - fruit\"");
-        row("quoted date", "\"receipt from March\"", {"text|1|receipt from March|quoted"}, none, none, {}, "",
-            "\"receipt from March\"");
-        row("quoted year", "\"2019\"", {"text|1|2019|quoted"}, none, none, {}, "", "\"2019\"");
-        row("weighted quote", "2:\"dog on a beach\"", {"text|2|dog on a beach|quoted"}, none, none, {}, "",
-            "\"dog on a beach\" x2");
+        // Quotes. A wholly quoted term is written text (OCR) only: these rows
+        // went to CLIP before written text was searched (issue 17).
+        row("quoted operators", "\"2:dog + cat - fruit\"", {"text|1|2:dog + cat - fruit|quoted,written"}, none, none,
+            {}, "", "text:\"2:dog + cat - fruit\"");
+        row("quoted date", "\"receipt from March\"", {"text|1|receipt from March|quoted,written"}, none, none, {}, "",
+            "text:\"receipt from March\"");
+        row("quoted year", "\"2019\"", {"text|1|2019|quoted,written"}, none, none, {}, "", "text:\"2019\"");
+        row("weighted quote", "2:\"dog on a beach\"", {"text|1|dog on a beach|quoted,written"}, none, none,
+            {"ignored the weight \"2\" of \"dog on a beach\" (written text is required, not weighed)"}, "",
+            "text:\"dog on a beach\"");
         row("mixed quote and words", "dog \"from March\" 2019",
             {"text|1|dog from March|quoted"}, QDate(2019, 1, 1), QDate(2019, 12, 31), {"taken in 2019"}, "",
             "\"dog from March\", taken in 2019");
-        row("typographic quotes", "\u201Csmart + quotes\u201D", {"text|1|smart + quotes|quoted"}, none, none, {}, "",
-            "\"smart + quotes\"");
-        row("unclosed quote", "\"unclosed dog + cat", {"text|1|unclosed dog + cat|quoted"}, none, none,
-            {"a quote was not closed; it runs to the end"}, "", "\"unclosed dog + cat\"");
-        row("quoted path is text", "\"./pool.jpg\"", {"text|1|./pool.jpg|quoted"}, none, none, {}, "", "\"./pool.jpg\"");
+        row("typographic quotes", "\u201Csmart + quotes\u201D", {"text|1|smart + quotes|quoted,written"}, none, none,
+            {}, "", "text:\"smart + quotes\"");
+        row("unclosed quote", "\"unclosed dog + cat", {"text|1|unclosed dog + cat|quoted,written"}, none, none,
+            {"a quote was not closed; it runs to the end"}, "", "text:\"unclosed dog + cat\"");
+        row("quoted path is text", "\"./pool.jpg\"", {"text|1|./pool.jpg|quoted,written"}, none, none, {}, "",
+            "text:\"./pool.jpg\"");
+        row("quoted beside a picture term", "receipt + \"hardware store\"",
+            {"text|1|receipt|", "text|1|hardware store|quoted,written"}, none, none, {}, "",
+            "\"receipt\" + text:\"hardware store\"");
+        row("quoted negative", "receipt - \"draft\"", {"text|1|receipt|", "text|-1|draft|quoted,written"}, none, none,
+            {}, "", "\"receipt\" - text:\"draft\"");
+        row("quoted once its date is out", "\"wifi password\" from March", {"text|1|wifi password|quoted,written"},
+            QDate(2026, 3, 1), QDate(2026, 3, 31), {"taken in March 2026"}, "",
+            "text:\"wifi password\", taken in March 2026");
+        // `text:` terms: written text only, words anywhere.
+        row("text prefix", "text:wifi password", {"text|1|wifi password|written"}, none, none, {}, "",
+            "text:wifi password");
+        row("text prefix in capitals", "TEXT: Wifi", {"text|1|Wifi|written"}, none, none, {}, "", "text:Wifi");
+        row("text prefix and quotes", "text:\"wifi password\"", {"text|1|wifi password|quoted,written"}, none, none, {},
+            "", "text:\"wifi password\"");
+        row("text prefix negative", "receipt - text:draft", {"text|1|receipt|", "text|-1|draft|written"}, none, none,
+            {}, "", "\"receipt\" - text:draft");
+        row("text prefix reads dates", "text:receipt 2019", {"text|1|receipt|written"}, QDate(2019, 1, 1),
+            QDate(2019, 12, 31), {"taken in 2019"}, "", "text:receipt, taken in 2019");
+        row("text prefix keeps a quoted year", "text:\"2019\"", {"text|1|2019|quoted,written"}, none, none, {}, "",
+            "text:\"2019\"");
+        row("weighted text prefix", "2:text:wifi", {"text|1|wifi|written"}, none, none,
+            {"ignored the weight \"2\" of \"wifi\" (written text is required, not weighed)"}, "", "text:wifi");
+        row("text prefix weight zero", "0:text:wifi + dog", {"text|1|dog|"}, none, none, {"ignored \"wifi\" (weight 0)"},
+            "", "\"dog\"");
+        row("text prefix is never an image", "text:pool.jpg", {"text|1|pool.jpg|written"}, none, none, {}, "",
+            "text:pool.jpg");
+        row("text prefix alone", "text:", {}, none, none, {"ignored an empty term"}, nothing, nothing);
+        row("text prefix only negative", "- text:draft", {"text|-1|draft|written"}, none, none, {}, onlyNegative,
+            onlyNegative);
+        row("text prefix starts a term only", "dog text:wifi", {"text|1|dog text:wifi|"}, none, none, {}, "",
+            "\"dog text:wifi\"");
+        row("a word ending in text:", "context: wifi", {"text|1|context: wifi|"}, none, none, {}, "",
+            "\"context: wifi\"");
         row("empty quotes", "\"\"", {}, none, none, {"ignored an empty term"}, nothing, nothing);
         row("empty quotes after a term", "dog + \"\"", {"text|1|dog|"}, none, none, {"ignored an empty term"}, "", "\"dog\"");
         // Images.

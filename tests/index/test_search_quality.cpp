@@ -12,6 +12,7 @@
 
 #include "Indexer.h"
 #include "ModelIdentity.h"
+#include "PhotoTextStore.h"
 #include "SearchEngine.h"
 #include "ShapesWorld.h"
 #include "ZeroShotClassifier.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void relevanceCutPrecisionAndRecall();
     void datePhrasesFilterAndDateOrder();
     void zeroShotClassifyAndTheEnsemble();
+    void oneWrittenWordDoesNotJumpGoodMatches(); // last: it adds written text to the library
 
 private:
     std::vector<Photo> photosWith(const std::function<bool(const sh::Scene&)>& pred) const;
@@ -296,6 +298,43 @@ void TestSearchQuality::zeroShotClassifyAndTheEnsemble()
     qInfo("zero-shot colour accuracy: ensemble %.3f, bare label %.3f (chance 0.125)", accEnsemble, accBare);
     QVERIFY2(accEnsemble >= 0.8, qPrintable(QString::number(accEnsemble)));
     QVERIFY2(accBare >= 0.5, qPrintable(QString::number(accBare)));
+}
+
+void TestSearchQuality::oneWrittenWordDoesNotJumpGoodMatches()
+{
+    // A long query and the photo CLIP ranks last for it: written on that
+    // photo, one of the query's four content words must leave every good
+    // CLIP match ahead of it (a flat bonus of the full 8 sigmas would not);
+    // all four words put it first.
+    SearchRequest request;
+    request.query = QStringLiteral("a photo of green shapes on a white background");
+    request.k = kPhotos;
+    request.all = true;
+    const QueryResults before = engine_->search(request);
+    request.all = false;
+    const int good = engine_->search(request).goodMatches;
+    QVERIFY(good > 0);
+    const SearchHit last = before.hits.back();
+    const auto putText = [&](const QString& text) {
+        const std::optional<PhotoRecord> p = engine_->catalog().photo(last.id);
+        QVERIFY(p);
+        PhotoText t;
+        t.text = text;
+        t.languages = QStringLiteral("eng");
+        PhotoTextStore(engine_->catalog()).put(p->id, p->contentHash, t);
+    };
+    putText(QStringLiteral("BACKGROUND"));
+    request.all = true;
+    std::vector<SearchHit> after = engine_->search(request).hits;
+    const auto rankOf = [&](qint64 id) {
+        return int(std::find_if(after.begin(), after.end(), [&](const SearchHit& h) { return h.id == id; }) - after.begin());
+    };
+    qInfo("one word of four written: rank %d of %d (CLIP alone: last; %d good matches)", rankOf(last.id),
+          int(after.size()), good);
+    QVERIFY2(rankOf(last.id) >= good, qPrintable(QString::number(rankOf(last.id))));
+    putText(QStringLiteral("GREEN SHAPES\nwhite background"));
+    after = engine_->search(request).hits;
+    QCOMPARE(after.front().id, last.id);
 }
 
 QTEST_GUILESS_MAIN(TestSearchQuality)
