@@ -18,6 +18,9 @@
 #include "ResultsModel.h"
 #include "ResultsView.h"
 #include "SearchField.h"
+#include "TextController.h"
+#include "TextPass.h"
+#include "TextProgressBar.h"
 #include "ThumbnailLoader.h"
 
 #include <QCloseEvent>
@@ -64,9 +67,13 @@ MainWindow::MainWindow(const QString& libraryDir, QWidget* parent)
     progress_ = new IndexProgressBar(this);
     progress_->setAccessibleName(tr("Indexing progress"));
     statusBar()->addPermanentWidget(progress_);
+    text_ = new TextController(libraryDir, this);
+    textProgress_ = new TextProgressBar(this);
+    statusBar()->addPermanentWidget(textProgress_);
     buildMenus();
     connectController();
     connectResults();
+    connectText();
     connect(firstRun_, &FirstRunPage::modelReady, this, &MainWindow::chooseModel);
     connect(addFolders_, &AddFoldersPage::folderChosen, this, &MainWindow::addFolder);
     applySettings(AppSettings::load());
@@ -250,8 +257,7 @@ void MainWindow::connectController()
     connect(c, &LibraryController::searchFailed, this, &MainWindow::showError);
     connect(c, &LibraryController::stopped, this, [this] {
         controllerStopped_ = true;
-        if (closing_)
-            close(); // the run has stopped: close for real
+        closeWhenStopped(); // the run has stopped: close for real
     });
 }
 
@@ -350,6 +356,11 @@ void MainWindow::applySettings(const AppSettings& settings)
     classifier_->setEncoders(controller_->encoders()); // the same loaded model as search
     controller_->setWatching(settings.watchFolders);
     results_->thumbnails()->setDiskCacheEnabled(settings.shareThumbnails);
+    TextPassOptions text;
+    text.languages = settings.textLanguages;
+    text.all = settings.readTextInEveryPhoto;
+    text.threads = settings.threads; // the same CPU budget as the encoder's
+    text_->setOptions(text);
 }
 
 bool MainWindow::isSettled() const
@@ -368,23 +379,25 @@ void MainWindow::closeEvent(QCloseEvent* event)
     // Closing (the title bar, File ▸ Quit) during an index run or a search
     // must not block the GUI thread: loading the model, the current batch and
     // the final index save cannot be interrupted. Cancel, keep the window up
-    // with a busy message, and close for real once both threads have
-    // stopped (the controller's stopped() calls close() again).
-    // Once stopping began, only the controller's stopped() closes the window,
+    // with a busy message, and close for real once both threads and the
+    // text pass have stopped (closeWhenStopped() calls close() again).
+    // Once stopping began, only closeWhenStopped() closes the window,
     // however fast the threads end: a second close request changes nothing.
-    if (closing_ && !controllerStopped_) {
+    if (closing_ && !(controllerStopped_ && textStopped_)) {
         event->ignore();
         return;
     }
-    if (!closing_ && !controller_->hasStopped()) {
+    if (!closing_ && !(controller_->hasStopped() && text_->hasStopped())) {
         event->ignore();
         closing_ = true;
         centralWidget()->setEnabled(false);
         menuBar()->setEnabled(false);
         progress_->setEnabled(false);
+        textProgress_->setEnabled(false);
         setCursor(Qt::BusyCursor);
         statusBar()->showMessage(controller_->isIndexing() ? tr("Stopping the index run…") : tr("Closing…"));
         controller_->requestShutdown(); // what was committed stays
+        text_->requestShutdown();       // what was read stays
         return;
     }
     closing_ = false;

@@ -8,11 +8,13 @@
 //
 // Every room does its own work off the GUI thread (LibraryController for
 // index runs and searches, LibraryBrowser for the sidebar and albums,
-// the detail pane's own PhotoDetails, ClassifyService for the Classify tab);
+// the detail pane's own PhotoDetails, ClassifyService for the Classify tab,
+// TextController for the text-in-photos pass);
 // this class only passes requests and answers between them. It is split
-// into three files: MainWindow.cpp (layout, pages, closing),
-// MainWindowMenus.cpp (menus, shortcuts, dialogs) and
-// MainWindowResults.cpp (what the grid shows and what acts on it).
+// into four files: MainWindow.cpp (layout, pages, closing),
+// MainWindowMenus.cpp (menus, shortcuts, dialogs),
+// MainWindowResults.cpp (what the grid shows and what acts on it) and
+// MainWindowText.cpp (when the text pass runs and what shows it).
 //
 // The File-menu dialogs end in public slots (addFolder, chooseModel, ...)
 // that tests call directly with a path.
@@ -48,6 +50,8 @@ class ResultsHeader;
 class ResultsModel;
 class ResultsView;
 class SearchField;
+class TextController;
+class TextProgressBar;
 struct AppSettings;
 struct CollectionRequest;
 
@@ -64,6 +68,7 @@ public:
     ClassifyPanel* classifyPanel() const { return classify_; }
     PhotoDetailPane* detailPane() const { return detail_; }
     FirstRunPage* firstRunPage() const { return firstRun_; }
+    TextController* textController() const { return text_; }
     // True from the first close request until the window has really closed
     // (closing during an index run waits for the run to stop).
     bool isClosing() const { return closing_; }
@@ -86,6 +91,8 @@ public Q_SLOTS:
     void showStatistics();
     // Shows the Classify tab (drop images there).
     void showClassify();
+    // File ▸ Read Text in Photos: the text pass with the Settings' options.
+    void readTextInPhotos();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -115,6 +122,11 @@ private:
     void showAbout();
     void openPhoto(const QString& path);
     void openFolderOf(const QString& path);
+
+    // MainWindowText.cpp
+    void connectText();
+    void startTextPassWhenIdle();
+    void closeWhenStopped();
 
     // MainWindowResults.cpp
     void connectResults();
@@ -153,10 +165,13 @@ private:
     ClassifyPanel* classify_ = nullptr;
     PhotoDetailPane* detail_ = nullptr;
     IndexProgressBar* progress_ = nullptr;
+    TextController* text_ = nullptr;
+    TextProgressBar* textProgress_ = nullptr;
 
     QAction* addFolderAction_ = nullptr;
     QAction* pauseAction_ = nullptr;
     QAction* cancelAction_ = nullptr;
+    QAction* readTextAction_ = nullptr;
     QPointer<QMessageBox> errorBox_;
 
     // What the grid shows: the last search's options (text or similar), or
@@ -172,6 +187,10 @@ private:
     bool detailImagePending_ = false;
     bool closing_ = false;
     bool controllerStopped_ = false; // its threads have ended (stopped() arrived)
+    bool textStopped_ = false;       // the text thread has ended (after a close request)
+    // An index run wrote photos: the text pass runs when no run is left.
+    bool textPassWanted_ = false;
+    bool quietRun_ = false; // the index run going was started by the watcher
     bool shownOnce_ = false;
 };
 

@@ -37,6 +37,11 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Models…"), this, &MainWindow::showModelManager);
     file->addAction(tr("&Import Model Folder…"), this, &MainWindow::importModelDialog);
     file->addAction(tr("Library &Statistics"), this, &MainWindow::showStatistics);
+    readTextAction_ = file->addAction(tr("Read &Text in Photos"), this, &MainWindow::readTextInPhotos);
+    readTextAction_->setObjectName(QStringLiteral("readTextAction"));
+    readTextAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    readTextAction_->setStatusTip(tr("Read the text written in photos (receipts, signs, screenshots) so that "
+                                     "search finds it."));
     file->addSeparator();
     pauseAction_ = file->addAction(tr("&Pause Indexing"), this, [this] {
         if (controller_->isPaused())

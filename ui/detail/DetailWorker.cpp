@@ -5,6 +5,7 @@
 #include "Catalog.h"
 #include "LibraryLocation.h"
 #include "LibraryModel.h"
+#include "PhotoTextStore.h"
 #include "TagCorrections.h"
 #include "TagQueries.h"
 
@@ -32,6 +33,31 @@ PhotoInfo infoFrom(const PhotoRecord& r)
     info.latitude = r.latitude;
     info.longitude = r.longitude;
     return info;
+}
+
+// The photo's text as the text pass left it. A catalog without the text
+// table (an older one opened read-only) or an unreadable row is shown as
+// "not read yet": the rest of the details still come.
+PhotoWrittenText writtenTextOf(const Catalog& catalog, qint64 photoId)
+{
+    PhotoWrittenText written;
+    try {
+        const std::optional<PhotoText> t = PhotoTextStore(catalog).text(photoId);
+        if (!t)
+            return written;
+        switch (t->status) {
+        case PhotoTextStatus::Read: written.state = PhotoWrittenText::State::Read; break;
+        case PhotoTextStatus::Skipped: written.state = PhotoWrittenText::State::Skipped; break;
+        case PhotoTextStatus::Failed: written.state = PhotoWrittenText::State::Failed; break;
+        }
+        written.text = t->text.trimmed();
+        written.confidence = t->confidence;
+        written.languages = t->languages;
+        written.error = t->error;
+    } catch (const std::exception& e) {
+        qWarning("the text read in photo %lld could not be loaded: %s", photoId, e.what());
+    }
+    return written;
 }
 
 } // namespace
@@ -82,6 +108,7 @@ void DetailWorker::load(int requestId, const QString& path, const QString& model
             for (const PhotoTag& t : photoTags(*catalog(), info.modelId, r->id))
                 info.tags.push_back(PhotoInfoTag{t.tag, t.score, t.confirmed});
         }
+        info.writtenText = writtenTextOf(*catalog(), r->id);
         Q_EMIT infoReady(requestId, info);
     } catch (const std::exception& e) {
         qWarning("details of %s: %s", qPrintable(path), e.what());

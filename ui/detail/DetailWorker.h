@@ -1,6 +1,6 @@
 #pragma once
-// Reads one photo's details (catalog row and tags) and records a person's
-// verdicts on its tags, with its own Catalog connection.
+// Reads one photo's details (catalog row, tags, the text read in it) and
+// records a person's verdicts on its tags, with its own Catalog connection.
 //
 // Thread rule: lives on PhotoDetails' thread; every slot is called through
 // queued connections, so the GUI thread never waits on the catalog. The

@@ -7,6 +7,7 @@
 #include "ImageView.h"
 #include "PhotoDetails.h"
 #include "PhotoInfoText.h"
+#include "PhotoTextView.h"
 #include "TagList.h"
 
 #include <QDir>
@@ -116,6 +117,9 @@ QWidget* PhotoDetailPane::makeDetails()
     facts->addRow(tr("Place:"), place_);
     facts->addRow(tr("File:"), size_);
 
+    writtenText_ = new PhotoTextView(page);
+    writtenText_->setObjectName(QStringLiteral("writtenTextSection"));
+
     tagsTitle_ = new QLabel(tr("Tags"), page);
     tagsTitle_->setFont(title);
     tags_ = new TagList(page);
@@ -128,6 +132,8 @@ QWidget* PhotoDetailPane::makeDetails()
     layout->addWidget(name_);
     layout->addWidget(message_);
     layout->addLayout(facts);
+    layout->addSpacing(gap);
+    layout->addWidget(writtenText_);
     layout->addSpacing(gap);
     layout->addWidget(tagsTitle_);
     layout->addWidget(tags_);
@@ -173,6 +179,7 @@ void PhotoDetailPane::setPhoto(const QString& path)
     for (QLabel* fact : {date_, camera_, place_, size_})
         fact->clear();
     tags_->setTags({});
+    writtenText_->clear();
     image_->showSentence(tr("Loading…"));
     details_->load(path_, modelId_);
     requestImage();
@@ -185,6 +192,12 @@ void PhotoDetailPane::clear()
     decoder_->cancel();
     image_->showSentence(QString());
     pages_->setCurrentIndex(0);
+}
+
+void PhotoDetailPane::reload()
+{
+    if (!path_.isEmpty())
+        details_->load(path_, modelId_);
 }
 
 void PhotoDetailPane::setModelId(const QString& modelId)
@@ -209,6 +222,7 @@ void PhotoDetailPane::showInfo(const PhotoInfo& info)
     setFact(place_, info.hasGps ? placeText(info.latitude, info.longitude) : QString());
     setFact(size_, sizeLine(info));
     tags_->setTags(info.tags);
+    writtenText_->setWrittenText(info.writtenText);
     tagsTitle_->setToolTip(info.modelId.isEmpty() ? tr("No model is chosen for this library: no tags yet.")
                                                   : QString());
     Q_EMIT detailsShown(info.path);
@@ -221,6 +235,7 @@ void PhotoDetailPane::showFailure(const QString& path, const QString& sentence)
     message_->setText(sentence);
     message_->show();
     tags_->setTags({});
+    writtenText_->clear();
     Q_EMIT detailsShown(path);
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // The detail pane beside the grid: the selected photo large, its file name,
-// date, camera and lens, place, size, and its tags with scores (each can be
-// removed or confirmed), with Find Similar / Open / Show in Folder. An
-// empty state when nothing is selected.
+// date, camera and lens, place, size, the text read in it (PhotoTextView),
+// and its tags with scores (each can be removed or confirmed), with Find
+// Similar / Open / Show in Folder. An empty state when nothing is selected.
 //
 // The facts and tags come from PhotoDetails (its own thread and catalog
 // connection), the image from an PreviewDecoder at the pane's size ×
@@ -27,6 +27,7 @@ class ElidedLabel;
 class PreviewDecoder;
 class ImageView;
 class PhotoDetails;
+class PhotoTextView;
 class TagList;
 
 class PhotoDetailPane : public QWidget {
@@ -38,6 +39,9 @@ public:
     // Shows `path` (absolute, as the results list it); an empty path clears.
     void setPhoto(const QString& path);
     void clear();
+    // Reads the shown photo's facts again (the text pass or a tag run
+    // changed them); the image stays.
+    void reload();
     const QString& photo() const { return path_; }
     // The model whose tags are shown; empty (the default): the library's.
     void setModelId(const QString& modelId);
@@ -75,6 +79,7 @@ private:
     QLabel* place_;
     QLabel* size_;
     QLabel* tagsTitle_;
+    PhotoTextView* writtenText_;
     TagList* tags_;
 };
 

@@ -20,6 +20,21 @@ struct PhotoInfoTag {
     bool confirmed = false;
 };
 
+// The text the text pass read in the photo (index/text), as the pane shows it.
+struct PhotoWrittenText {
+    enum class State {
+        NotRead, // no valid row: never read, or the photo changed since
+        Read,    // read; `text` empty when no words were found
+        Skipped, // left out by the selection (it did not look like text)
+        Failed,  // Tesseract or the decoder failed; `error` says why
+    };
+    State state = State::NotRead;
+    QString text;         // lines joined by '\n'
+    float confidence = 0; // mean word confidence, 0..100
+    QString languages;    // "eng+deu"
+    QString error;
+};
+
 struct PhotoInfo {
     QString path;
     qint64 fileSize = 0; // bytes
@@ -34,6 +49,7 @@ struct PhotoInfo {
     double longitude = 0; // east positive
     QString modelId;      // the model the tags are from; empty when none is known
     std::vector<PhotoInfoTag> tags; // confirmed first, then by score
+    PhotoWrittenText writtenText;
 };
 
 } // namespace photosearch

@@ -10,6 +10,7 @@ target_sources(photosearch_ui PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/PhotoDetails.cpp ${CMAKE_CURRENT_LIST_DIR}/PhotoDetails.h
   ${CMAKE_CURRENT_LIST_DIR}/PhotoInfo.h
   ${CMAKE_CURRENT_LIST_DIR}/PhotoInfoText.cpp ${CMAKE_CURRENT_LIST_DIR}/PhotoInfoText.h
+  ${CMAKE_CURRENT_LIST_DIR}/PhotoTextView.cpp ${CMAKE_CURRENT_LIST_DIR}/PhotoTextView.h
   ${CMAKE_CURRENT_LIST_DIR}/PreviewDialog.cpp ${CMAKE_CURRENT_LIST_DIR}/PreviewDialog.h
   ${CMAKE_CURRENT_LIST_DIR}/TagList.cpp ${CMAKE_CURRENT_LIST_DIR}/TagList.h)
 target_include_directories(photosearch_ui PUBLIC ${CMAKE_CURRENT_LIST_DIR})

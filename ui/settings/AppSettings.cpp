@@ -7,9 +7,23 @@
 
 #include "LibraryLocation.h"
 
+#include <QRegularExpression>
 #include <QSettings>
 
 namespace photosearch {
+
+namespace {
+
+// Pack names as Tesseract spells them ("eng", "chi_sim", "script/Latin"),
+// joined by '+'; anything else (a hand-edited ini file) means the default.
+QString cleanLanguages(const QString& languages)
+{
+    static const QRegularExpression packs(QStringLiteral("^[A-Za-z0-9_/-]+(\\+[A-Za-z0-9_/-]+)*$"));
+    const QString trimmed = languages.trimmed();
+    return packs.match(trimmed).hasMatch() ? trimmed : QStringLiteral("eng");
+}
+
+} // namespace
 
 AppSettings AppSettings::load()
 {
@@ -20,6 +34,8 @@ AppSettings AppSettings::load()
     a.threads = qBound(0, s.value(QStringLiteral("compute/threads"), 0).toInt(), 256);
     a.watchFolders = s.value(QStringLiteral("library/watch"), true).toBool();
     a.shareThumbnails = s.value(QStringLiteral("thumbnails/share"), true).toBool();
+    a.textLanguages = cleanLanguages(s.value(QStringLiteral("text/languages"), a.textLanguages).toString());
+    a.readTextInEveryPhoto = s.value(QStringLiteral("text/readEveryPhoto"), false).toBool();
     return a;
 }
 
@@ -31,6 +47,8 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("compute/threads"), threads);
     s.setValue(QStringLiteral("library/watch"), watchFolders);
     s.setValue(QStringLiteral("thumbnails/share"), shareThumbnails);
+    s.setValue(QStringLiteral("text/languages"), cleanLanguages(textLanguages));
+    s.setValue(QStringLiteral("text/readEveryPhoto"), readTextInEveryPhoto);
 }
 
 QString AppSettings::resolveLibrary(const QString& commandLine)

@@ -2,7 +2,8 @@
 // The window's preferences, kept in QSettings (~/.config/photosearch/…):
 // where the library lives, which device encodes and with how many threads,
 // whether added folders are watched, and whether thumbnails are shared
-// with the desktop's cache. The library's model is not here: it belongs to
+// with the desktop's cache, and how the text in photos is read (language
+// packs, every photo or only those that look like text). The library's model is not here: it belongs to
 // the library (its catalog), so the CLI and the window agree on it.
 // Plain values; load()/save() touch only QSettings (a small ini file).
 
@@ -18,6 +19,10 @@ struct AppSettings {
     int threads = 0;    // 0 = as many as the machine has
     bool watchFolders = true;
     bool shareThumbnails = true;
+    // Tesseract language packs for the text pass, "eng+deu" form.
+    QString textLanguages = QStringLiteral("eng");
+    // Read every photo, not only those the selection finds likely to hold text.
+    bool readTextInEveryPhoto = false;
 
     static AppSettings load();
     void save() const;

@@ -5,6 +5,9 @@
 
 #include "SettingsDialog.h"
 
+#include "TextLanguageList.h"
+#include "TextRecognizer.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -78,6 +81,7 @@ SettingsDialog::SettingsDialog(const QString& currentLibrary, const QString& cur
     share_->setObjectName(QStringLiteral("shareThumbnails"));
     share_->setChecked(s.shareThumbnails);
     form->addRow(tr("Thumbnails:"), share_);
+    addTextRows(form, s);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
@@ -85,6 +89,28 @@ SettingsDialog::SettingsDialog(const QString& currentLibrary, const QString& cur
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(buttons);
+}
+
+void SettingsDialog::addTextRows(QFormLayout* form, const AppSettings& s)
+{
+    // A directory listing of the tessdata folder: small, so read here.
+    const QStringList installed = TextRecognizer::installedLanguages();
+    textLanguages_ = new TextLanguageList(installed, s.textLanguages, this);
+    form->addRow(tr("Text &languages:"), textLanguages_);
+    if (installed.isEmpty()) {
+        auto* note = new QLabel(tr("No Tesseract language pack is installed; install one (e.g. "
+                                   "apt install tesseract-ocr-eng) to read text in photos."),
+                                this);
+        note->setWordWrap(true);
+        note->setForegroundRole(QPalette::PlaceholderText);
+        form->addRow(QString(), note);
+    }
+    readEveryPhoto_ = new QCheckBox(tr("Read text in every photo"), this);
+    readEveryPhoto_->setObjectName(QStringLiteral("readTextInEveryPhoto"));
+    readEveryPhoto_->setToolTip(tr("Slower: by default only photos that look like documents, signs, "
+                                   "screenshots and the like are read."));
+    readEveryPhoto_->setChecked(s.readTextInEveryPhoto);
+    form->addRow(tr("Text in photos:"), readEveryPhoto_);
 }
 
 void SettingsDialog::chooseLibrary()
@@ -103,6 +129,8 @@ AppSettings SettingsDialog::settings() const
     s.threads = threads_->value();
     s.watchFolders = watch_->isChecked();
     s.shareThumbnails = share_->isChecked();
+    s.textLanguages = textLanguages_->languages();
+    s.readTextInEveryPhoto = readEveryPhoto_->isChecked();
     return s;
 }
 

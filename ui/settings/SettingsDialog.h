@@ -1,7 +1,7 @@
 #pragma once
 // Edit ▸ Settings: library location, model (through the model manager),
 // device (automatic / CPU / GPU), threads, folder watching, shared
-// thumbnails. OK saves AppSettings and emits settingsChanged(); a new
+// thumbnails, the text in photos (language packs, every photo or not). OK saves AppSettings and emits settingsChanged(); a new
 // library location takes effect at the next start (the window says so).
 // GUI thread only; touches QSettings only.
 
@@ -11,11 +11,14 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
 
 namespace photosearch {
+
+class TextLanguageList;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
@@ -30,6 +33,7 @@ Q_SIGNALS:
 
 private:
     void chooseLibrary();
+    void addTextRows(QFormLayout* form, const AppSettings& s);
     void accept() override;
 
     QString currentLibrary_;
@@ -39,6 +43,8 @@ private:
     QSpinBox* threads_ = nullptr;
     QCheckBox* watch_ = nullptr;
     QCheckBox* share_ = nullptr;
+    TextLanguageList* textLanguages_ = nullptr;
+    QCheckBox* readEveryPhoto_ = nullptr;
 };
 
 } // namespace photosearch
