@@ -1,13 +1,18 @@
 // Decoding + preprocessing cost of one large photo, single thread: a
 // 12-megapixel (4000x3000) photo-like JPEG decoded in full and with libjpeg's
 // reduced DCT decode, each followed by the CLIP preprocessing (resize, crop,
-// normalise); also the decode alone and the hashing of the file bytes.
+// normalise); also the decode alone and the hashing of the file bytes. Then
+// camera RAW: a DNG of the same size written with the tests' DngWriter (an
+// uncompressed 16-bit mosaic), read through its embedded preview and, without
+// one, through LibRaw's half-size demosaic.
 //
 //   bench_decode [--runs 20] [--width 4000] [--height 3000] [--quality 90]
 
 // LibTorch (via ImagePreprocessor.h) before Qt.
 #include "ImagePreprocessor.h"
 
+#include "DngWriter.h"
+#include "ImageDecoder.h"
 #include "TestImages.h"
 
 #include <torch/torch.h>
@@ -15,6 +20,7 @@
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QImageWriter>
 #include <QTemporaryDir>
@@ -58,6 +64,45 @@ Stats timeRuns(const std::function<void()>& fn, int runs)
 void report(const char* what, const Stats& s)
 {
     std::printf("%-44s mean %8.2f ms   median %8.2f ms   min %8.2f ms\n", what, s.mean, s.median, s.min);
+}
+
+// Camera RAW through the shared decoder: the preview path and the demosaic
+// path, each for CLIP (shortest side 224) and for a 256 px thumbnail.
+bool benchRaw(const QTemporaryDir& dir, int width, int height, int runs)
+{
+    const QImage scene = testimages::makePicture(width & ~1, height & ~1, 11);
+    const QString withPreview = dir.filePath(QStringLiteral("preview.dng"));
+    const QString mosaicOnly = dir.filePath(QStringLiteral("mosaic.dng"));
+    testdng::DngOptions options;
+    options.scene = scene;
+    options.preview = scene.scaled(scene.size() / 4, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QString error;
+    if (!testdng::writeDng(withPreview, options, &error)) {
+        std::fprintf(stderr, "cannot write the DNG: %s\n", qPrintable(error));
+        return false;
+    }
+    options.preview = QImage();
+    if (!testdng::writeDng(mosaicOnly, options, &error)) {
+        std::fprintf(stderr, "cannot write the DNG: %s\n", qPrintable(error));
+        return false;
+    }
+    std::printf("\n%dx%d DNG (uncompressed 16-bit mosaic, %.1f MB), preview %dx%d; %d runs each, 1 thread\n",
+                scene.width(), scene.height(), double(QFileInfo(mosaicOnly).size()) / 1e6,
+                options.scene.width() / 4, options.scene.height() / 4, runs);
+    volatile int sink = 0;
+    const DecodeTarget clip = DecodeTarget::shortestSide(224);
+    const DecodeTarget thumb = DecodeTarget::fitInto(QSize(256, 256));
+    report("    DNG preview, CLIP target", timeRuns([&] {
+               sink = sink + ImageDecoder::decodeFile(withPreview, clip).image.width();
+           }, runs));
+    report("    DNG preview, 256 px thumbnail", timeRuns([&] {
+               sink = sink + ImageDecoder::decodeFile(withPreview, thumb).image.width();
+           }, runs));
+    const int slowRuns = std::max(1, runs / 4);
+    report("    DNG half-size demosaic, CLIP target", timeRuns([&] {
+               sink = sink + ImageDecoder::decodeFile(mosaicOnly, clip).image.width();
+           }, slowRuns));
+    return true;
 }
 
 } // namespace
@@ -123,5 +168,5 @@ int main(int argc, char** argv)
         report(name, timeRuns([&, algorithm = algorithm] {
                    sink = sink + float(QCryptographicHash::hash(bytes, algorithm).at(0));
                }, runs));
-    return 0;
+    return benchRaw(dir, width, height, runs) ? 0 : 1;
 }
