@@ -6,7 +6,8 @@
 //
 // The goal is a pipeline that keeps the encoder busy: photos/s end to end
 // close to the encoder's own images/s, and encoder busy time / wall time
-// near 1. Not a test: run on purpose, numbers go to docs/BENCHMARKS.md.
+// near 1, and per stage where the time went (busy, or waiting on which
+// neighbour). Not a test: run on purpose, numbers go to docs/BENCHMARKS.md.
 
 #include <torch/torch.h>
 
@@ -25,6 +26,7 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -59,6 +61,27 @@ void makePhotos(const QString& dir, int count)
         out.write(QByteArray::number(i));
     }
     std::printf("photos: %d copies of a 4000x3000 JPEG (%.2f MB)\n", count, double(bytes.size()) / 1e6);
+}
+
+// Stage by stage, against the time they ran together: the stage that is
+// busy nearly all of it is the bound; a stage's waiting names its
+// neighbour. Decode is worker-seconds (summed over the workers), so its
+// per-photo cost is comparable with bench_decode's.
+void printStages(const IndexSummary& s)
+{
+    const double wall = s.pipelineSeconds > 0 ? s.pipelineSeconds : 1;
+    const double encoded = double(std::max<qint64>(1, s.added + s.updated));
+    std::printf("stages: scan+plan %.2f s, pipeline %.2f s, finish %.2f s\n", s.scanSeconds, s.pipelineSeconds,
+                s.seconds - s.scanSeconds - s.pipelineSeconds);
+    std::printf("  decode (%d workers): busy %.2f worker-s (%.0f ms/photo), blocked on the next stage %.2f "
+                "worker-s\n",
+                s.decodeWorkers, s.decodeSeconds, 1000.0 * s.decodeSeconds / encoded, s.decodeBlockedSeconds);
+    std::printf("  encoder: busy %.2f s (%.0f%%, %.2f images/s while busy), starved %.2f s (%.0f%%)\n",
+                s.encoderSeconds, 100.0 * s.encoderSeconds / wall,
+                s.encoderSeconds > 0 ? encoded / s.encoderSeconds : 0.0, s.encoderStarvedSeconds,
+                100.0 * s.encoderStarvedSeconds / wall);
+    std::printf("  writer: busy %.2f s (%.0f%%), waiting %.2f s (%.0f%%)\n", s.writerSeconds,
+                100.0 * s.writerSeconds / wall, s.writerWaitSeconds, 100.0 * s.writerWaitSeconds / wall);
 }
 
 } // namespace
@@ -125,6 +148,7 @@ int main(int argc, char** argv)
                 s.seconds, double(s.added) / s.seconds, workers);
     std::printf("encoder busy: %.2f s of %.2f s = %.0f%%\n", s.encoderSeconds, s.seconds,
                 100.0 * s.encoderSeconds / s.seconds);
+    printStages(s);
     if (s.added != photos)
         std::printf("WARNING: %lld failed\n", (long long)s.failed);
 

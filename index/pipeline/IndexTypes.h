@@ -42,6 +42,17 @@ struct IndexSummary {
     qint64 vanished = 0;  // found by the scan but gone when read (known ones are also in `removed`)
     double seconds = 0;
     double encoderSeconds = 0; // time the encoder spent encoding
+    // Where the time went, stage by stage (bench_index prints them). Decode
+    // figures are summed over the workers, so they can exceed the wall time;
+    // a stage's waiting time names the stage that held it up.
+    double scanSeconds = 0;           // scanning and diffing against the catalog
+    double pipelineSeconds = 0;       // decode, encode and write running together
+    int decodeWorkers = 0;
+    double decodeSeconds = 0;         // reading, hashing, decoding, preprocessing
+    double decodeBlockedSeconds = 0;  // waiting for room in the encoder's (or writer's) queue
+    double encoderStarvedSeconds = 0; // the encoder waiting for decoded photos
+    double writerSeconds = 0;         // transactions, FAISS adds and mid-run saves
+    double writerWaitSeconds = 0;     // the writer waiting for results
     bool cancelled = false;
     QStringList missingRoots;  // roots that could not be read, or came back empty although the
                                // catalog has photos there; nothing under them was removed
