@@ -1,6 +1,7 @@
 #include "TextRecognizer.h"
 
 #include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
 
 #include <QDir>
@@ -79,13 +80,31 @@ void collectWords(tesseract::TessBaseAPI& api, RecognizedText* out)
         out->confidence = float(confidenceSum / double(out->words.size()));
 }
 
-RecognizedText readGrey(tesseract::TessBaseAPI& api, const QImage& grey, tesseract::PageSegMode mode)
+// Tesseract's cancel callback: `data` is the recognizer's cancel check.
+bool askCancel(void* data, int /*words*/)
+{
+    return (*static_cast<const std::function<bool()>*>(data))();
+}
+
+RecognizedText readGrey(tesseract::TessBaseAPI& api, const QImage& grey, tesseract::PageSegMode mode,
+                        const std::function<bool()>& cancelled)
 {
     RecognizedText out;
     api.SetPageSegMode(mode);
     api.SetImage(grey.constBits(), grey.width(), grey.height(), 1, int(grey.bytesPerLine()));
     api.SetSourceResolution(300);
-    if (api.Recognize(nullptr) != 0)
+    tesseract::ETEXT_DESC monitor;
+    if (cancelled) {
+        monitor.cancel = &askCancel;
+        monitor.cancel_this = const_cast<std::function<bool()>*>(&cancelled);
+    }
+    const int status = api.Recognize(cancelled ? &monitor : nullptr);
+    // A cancelled read may still return 0 with part of the words: never
+    // taken for the photo's text.
+    out.cancelled = cancelled && cancelled();
+    if (out.cancelled)
+        out.error = QStringLiteral("reading the text was cancelled");
+    else if (status != 0)
         out.error = QStringLiteral("Tesseract could not read the image");
     else
         collectWords(api, &out);
@@ -103,6 +122,15 @@ QString TextRecognizer::defaultTessdataDir()
     return QStringLiteral("/usr/share/tesseract-ocr/5/tessdata");
 }
 
+QString TextRecognizer::normalizedLanguages(const QString& languages)
+{
+    QStringList parts;
+    for (const QString& part : languages.split(QLatin1Char('+'), Qt::SkipEmptyParts))
+        if (!part.trimmed().isEmpty())
+            parts << part.trimmed();
+    return parts.isEmpty() ? QStringLiteral("eng") : parts.join(QLatin1Char('+'));
+}
+
 QStringList TextRecognizer::installedLanguages(const QString& tessdataDir)
 {
     QStringList languages;
@@ -115,7 +143,7 @@ QStringList TextRecognizer::installedLanguages(const QString& tessdataDir)
 }
 
 TextRecognizer::TextRecognizer(const QString& languages, const QString& tessdataDir)
-    : languages_(languages.trimmed().isEmpty() ? QStringLiteral("eng") : languages.trimmed())
+    : languages_(normalizedLanguages(languages))
 {
     const QString dir = tessdataOrDefault(tessdataDir);
     const QStringList installed = installedLanguages(dir);
@@ -153,12 +181,12 @@ RecognizedText TextRecognizer::recognize(const QImage& image)
     }
     try {
         const QImage grey = greyForOcr(image);
-        out = readGrey(*api_, grey, tesseract::PSM_AUTO);
+        out = readGrey(*api_, grey, tesseract::PSM_AUTO, cancelled_);
         // Page layout finds no block in many scenes with a sign in them
         // (light letters on a dark panel over a busy background); sparse-text
         // mode reads them (measured on the tests' signs: nothing vs. every word).
         if (out.ok() && out.words.empty())
-            out = readGrey(*api_, grey, tesseract::PSM_SPARSE_TEXT);
+            out = readGrey(*api_, grey, tesseract::PSM_SPARSE_TEXT, cancelled_);
     } catch (const std::exception& e) {
         out = RecognizedText();
         out.error = QStringLiteral("Tesseract failed: %1").arg(QString::fromUtf8(e.what()));

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -33,6 +34,7 @@ struct RecognizedText {
     std::vector<std::pair<QString, float>> words;   // (word, confidence 0..100)
     float confidence = 0;                           // mean word confidence, 0..100
     QString error;                                  // non-empty: the image could not be read
+    bool cancelled = false;                         // the cancel check stopped it (error set too)
     bool ok() const { return error.isEmpty(); }
 };
 
@@ -53,11 +55,21 @@ public:
     RecognizedText recognize(const QImage& image);
 
     const QString& languages() const { return languages_; }
+    // Asked between words while Tesseract reads (it takes seconds on a busy
+    // photo): true stops the read, which then comes back `cancelled`. The
+    // check runs on the thread calling recognize(); it must be thread-safe
+    // if another thread sets what it reads (e.g. an atomic flag).
+    void setCancelCheck(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
 
     // Long side cap before OCR (see TextRecognizer.cpp for the measurement).
     static const int kMaxLongSide;
     // Words below this confidence are dropped (noise read in textures).
     static const float kMinWordConfidence;
+
+    // `languages` as the recognizer uses and stores it: parts trimmed, empty
+    // ones dropped ("eng+", " eng"), "eng" when nothing is left. Compare runs
+    // with this form, or every photo looks read in other languages.
+    static QString normalizedLanguages(const QString& languages);
 
     // Language packs found in the tessdata folder ("eng", "deu", ...), sorted;
     // "osd" (orientation detection, not a language) is left out.
@@ -68,6 +80,7 @@ public:
 private:
     QString languages_;
     std::unique_ptr<tesseract::TessBaseAPI> api_;
+    std::function<bool()> cancelled_;
 };
 
 } // namespace photosearch

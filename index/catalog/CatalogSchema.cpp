@@ -213,8 +213,10 @@ void applyVersion3(const SqliteConnection& connection)
 // selection, 2 failed. words: JSON [[word, confidence 0..100], ...] of the
 // words kept; text: those words in reading order, lines joined by '\n'.
 // likelihood: the selection's cheap signal (TextSelection.h), kept to tune it.
-// photo_text_fts indexes `text` (unicode61 with remove_diacritics 2: accent-
-// and case-folded); it keeps its own copy (not an external-content table) so
+// photo_text_fts indexes `search_text`: `text` plus the joined forms of
+// words written with a hyphen or an apostrophe ("Wi-Fi" also as "WiFi", so
+// that `wifi` finds it; unicode61 splits at the hyphen), with unicode61 and
+// remove_diacritics 2 (accent- and case-folded); it keeps its own copy (not an external-content table) so
 // a damaged index never mis-deletes, and the triggers keep it in step with
 // photo_text, which cascades with photos: a removed photo leaves the index.
 // Salvage (CatalogSalvage.cpp) never copies its shadow tables; the triggers
@@ -233,18 +235,19 @@ CREATE TABLE photo_text (
     confidence REAL NOT NULL DEFAULT 0,
     likelihood REAL NOT NULL DEFAULT 0,
     error TEXT NOT NULL DEFAULT '',
-    read_at_ms INTEGER NOT NULL DEFAULT 0
+    read_at_ms INTEGER NOT NULL DEFAULT 0,
+    search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE VIRTUAL TABLE photo_text_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TRIGGER photo_text_fts_insert AFTER INSERT ON photo_text BEGIN
-    INSERT INTO photo_text_fts(rowid, text) VALUES (new.photo_id, new.text);
+    INSERT INTO photo_text_fts(rowid, text) VALUES (new.photo_id, new.search_text);
 END;
 CREATE TRIGGER photo_text_fts_delete AFTER DELETE ON photo_text BEGIN
     DELETE FROM photo_text_fts WHERE rowid = old.photo_id;
 END;
-CREATE TRIGGER photo_text_fts_update AFTER UPDATE OF photo_id, text ON photo_text BEGIN
+CREATE TRIGGER photo_text_fts_update AFTER UPDATE OF photo_id, search_text ON photo_text BEGIN
     DELETE FROM photo_text_fts WHERE rowid = old.photo_id;
-    INSERT INTO photo_text_fts(rowid, text) VALUES (new.photo_id, new.text);
+    INSERT INTO photo_text_fts(rowid, text) VALUES (new.photo_id, new.search_text);
 END;
 )sql";
 

@@ -180,10 +180,17 @@ MergedRanking TextRanking::merge(const std::vector<std::pair<qint64, float>>& cl
                      [](const MergedPhoto& a, const MergedPhoto& b) { return a.score > b.score; });
     // Where CLIP alone cut, or the kZ threshold when it kept nothing: every
     // photo CLIP kept stays good (text only raises scores), and photos raised
-    // above that score join them.
+    // above that score join them. When CLIP's break rule cut above the kZ
+    // threshold (a group of matches over near misses), the cut stays there:
+    // the threshold would let the near misses back in.
     const int clipGood = RelevanceCut::relevantCount(clipScores, background);
     const float threshold = RelevanceCut::threshold(background);
-    out.cutScore = clipGood > 0 ? std::min(threshold, clipScores[size_t(clipGood - 1)]) : threshold;
+    out.cutScore = threshold;
+    if (clipGood > 0) {
+        const float lastGood = clipScores[size_t(clipGood - 1)];
+        const bool cutAboveThreshold = clipGood < int(clipScores.size()) && clipScores[size_t(clipGood)] >= threshold;
+        out.cutScore = cutAboveThreshold ? lastGood : std::min(threshold, lastGood);
+    }
     while (out.goodMatches < int(out.photos.size()) && out.photos[size_t(out.goodMatches)].score >= out.cutScore)
         ++out.goodMatches;
     return out;
@@ -229,9 +236,15 @@ std::unordered_map<qint64, double> TextMatcher::coverage(const QStringList& word
     if (words.isEmpty())
         return out;
     try {
-        for (const TextMatch& m : PhotoTextStore(catalog_).match(words, false, limit))
+        // A filter (dates, `text:` terms) applies before the limit: the best
+        // `limit` of the whole library may all lie outside it.
+        const int fetch = selection.everything() ? limit : kRequirementLimit;
+        for (const TextMatch& m : PhotoTextStore(catalog_).match(words, false, fetch)) {
+            if (int(out.size()) >= limit)
+                break;
             if (selection.allows(m.photoId))
                 out.emplace(m.photoId, m.coverage);
+        }
     } catch (const CatalogError& e) {
         qWarning("Written text could not be searched: %s", e.what());
     }

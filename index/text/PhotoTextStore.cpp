@@ -5,6 +5,7 @@
 #include "SqliteConnection.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -20,6 +21,21 @@ namespace {
 // the text was read from.
 #define PS_VALID_TEXT "photo_text t JOIN photos p ON p.id = t.photo_id AND p.status = 0 " \
                       "AND t.content_hash = p.content_hash"
+
+// `text` and, after it, the joined forms of its hyphenated and apostrophised
+// words ("Wi-Fi" → "WiFi", "e-mail" → "email", "don't" → "dont"): the FTS
+// tokenizer splits at those marks, and people type the words joined.
+// Appended, so that phrases over the text as written still match.
+QString searchTextOf(const QString& text)
+{
+    static const QRegularExpression joined(QStringLiteral("[\\p{L}\\p{N}]+(?:['\u2019\\-\u2010\u2011][\\p{L}\\p{N}]+)+"),
+                                           QRegularExpression::UseUnicodePropertiesOption);
+    static const QRegularExpression marks(QStringLiteral("['\u2019\\-\u2010\u2011]"));
+    QStringList forms;
+    for (auto it = joined.globalMatch(text); it.hasNext();)
+        forms << it.next().captured(0).remove(marks);
+    return forms.isEmpty() ? text : text + QLatin1Char('\n') + forms.join(QLatin1Char(' '));
+}
 
 QString wordsToJson(const std::vector<std::pair<QString, float>>& words)
 {
@@ -53,7 +69,8 @@ PhotoTextStatus statusFrom(qint64 value)
     }
 }
 
-// Valid Read rows matching the FTS query, with their bm25 rank.
+// Valid Read rows matching the FTS query, with their bm25 rank; `limit` -1:
+// all of them.
 std::vector<TextMatch> ftsMatches(const SqliteConnection& db, const QString& query, int limit)
 {
     Statement s = db.statement("SELECT f.rowid, bm25(photo_text_fts) FROM photo_text_fts f JOIN " PS_VALID_TEXT
@@ -109,11 +126,11 @@ void PhotoTextStore::put(qint64 photoId, const QString& contentHash, const Photo
     const QString indexed = !read ? QString() : text.text.isEmpty() ? indexedWords(text.words) : text.text;
     catalog_.connection()
         .statement("INSERT INTO photo_text(photo_id, content_hash, languages, status, text, words, confidence, "
-                   "likelihood, error, read_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                   "likelihood, error, read_at_ms, search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
                    "ON CONFLICT(photo_id) DO UPDATE SET content_hash = excluded.content_hash, "
                    "languages = excluded.languages, status = excluded.status, text = excluded.text, "
                    "words = excluded.words, confidence = excluded.confidence, likelihood = excluded.likelihood, "
-                   "error = excluded.error, read_at_ms = excluded.read_at_ms")
+                   "error = excluded.error, read_at_ms = excluded.read_at_ms, search_text = excluded.search_text")
         .bind(1, photoId)
         .bind(2, contentHash)
         .bind(3, text.languages)
@@ -124,6 +141,7 @@ void PhotoTextStore::put(qint64 photoId, const QString& contentHash, const Photo
         .bind(8, double(text.likelihood))
         .bind(9, text.error)
         .bind(10, QDateTime::currentMSecsSinceEpoch())
+        .bind(11, searchTextOf(indexed))
         .run();
 }
 
@@ -133,19 +151,36 @@ std::vector<TextMatch> PhotoTextStore::match(const QStringList& words, bool phra
     if (terms.isEmpty() || limit <= 0)
         return {};
     const SqliteConnection& db = catalog_.connection();
+    // A phrase keeps the words as written: its repeats and their order
+    // ("the cat and the hat"), which ftsWords would drop.
     if (phrase)
-        return ftsMatches(db, ftsPhraseQuery(terms), limit);
+        return ftsMatches(db, ftsPhraseQuery(words), limit);
     // bm25 orders photos with any of the words; coverage (how many of the
     // words a photo has) comes first, so "blue heron" prefers both words.
-    std::vector<TextMatch> any = ftsMatches(db, ftsAnyQuery(terms, true), std::max(limit, 1000));
-    std::unordered_map<qint64, int> found;
-    for (const QString& term : terms)
+    // Every photo with any word is ranked (no limit before the coverage sort):
+    // a long text holding both words ranks low by bm25 and would otherwise be
+    // cut behind a thousand short texts holding one of them.
+    std::vector<TextMatch> any = ftsMatches(db, ftsAnyQuery(terms, true), -1);
+    // Among equal coverage, whole words before prefixes: "cafe" before
+    // "cafeteria" (bm25 gives a prefix match the same weight).
+    std::unordered_map<qint64, int> found, whole;
+    for (const QString& term : terms) {
         for (const qint64 row : rowsMatching(db, ftsWordQuery(term, true)))
             ++found[row];
+        for (const qint64 row : rowsMatching(db, ftsWordQuery(term, false)))
+            ++whole[row];
+    }
     for (TextMatch& m : any)
         m.coverage = double(found[m.photoId]) / double(terms.size());
-    std::stable_sort(any.begin(), any.end(),
-                     [](const TextMatch& a, const TextMatch& b) { return a.coverage > b.coverage; });
+    const auto wholeWords = [&whole](qint64 id) {
+        const auto it = whole.find(id);
+        return it == whole.end() ? 0 : it->second;
+    };
+    std::stable_sort(any.begin(), any.end(), [&wholeWords](const TextMatch& a, const TextMatch& b) {
+        if (a.coverage != b.coverage)
+            return a.coverage > b.coverage;
+        return wholeWords(a.photoId) > wholeWords(b.photoId);
+    });
     if (int(any.size()) > limit)
         any.resize(size_t(limit));
     return any;
@@ -189,7 +224,8 @@ void PhotoTextStore::rebuildIndex() const
     const SqliteConnection& db = catalog_.connection();
     WriteScope scope(db);
     db.exec("DELETE FROM photo_text_fts");
-    db.exec("INSERT INTO photo_text_fts(rowid, text) SELECT photo_id, text FROM photo_text WHERE text <> ''");
+    db.exec("INSERT INTO photo_text_fts(rowid, text) SELECT photo_id, search_text FROM photo_text "
+            "WHERE search_text <> ''");
     scope.commit();
 }
 

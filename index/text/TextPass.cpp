@@ -46,8 +46,9 @@ std::vector<Job> jobsFor(const Catalog& catalog, const TextPassOptions& options)
 }
 
 // Writes the results waiting in the queue (at least `first`) in one short
-// transaction. A photo removed meanwhile is left out.
-void store(Catalog& catalog, const Result& first, BoundedQueue<Result>& results, TextPassSummary* summary)
+// transaction. A photo removed meanwhile is left out. Returns how many
+// results were taken from the queue (stored or left out).
+size_t store(Catalog& catalog, const Result& first, BoundedQueue<Result>& results, TextPassSummary* summary)
 {
     std::vector<Result> batch{first};
     while (batch.size() < 64) {
@@ -72,6 +73,7 @@ void store(Catalog& catalog, const Result& first, BoundedQueue<Result>& results,
             std::fprintf(stderr, "ocr: %s: %s\n", qPrintable(r.job->path), qPrintable(r.text.error));
     }
     transaction.commit();
+    return batch.size();
 }
 
 } // namespace
@@ -81,9 +83,12 @@ TextPass::TextPass(const QString& libraryDir)
 {
 }
 
-TextPassSummary TextPass::run(const TextPassOptions& options, IndexControl* control,
+TextPassSummary TextPass::run(const TextPassOptions& givenOptions, IndexControl* control,
                               const std::function<void(const TextPassProgress&)>& progress)
 {
+    // The stored rows hold the recognizer's form of the languages.
+    TextPassOptions options = givenOptions;
+    options.languages = TextRecognizer::normalizedLanguages(givenOptions.languages);
     QElapsedTimer timer;
     timer.start();
     Catalog catalog(libraryDir_);
@@ -92,9 +97,16 @@ TextPassSummary TextPass::run(const TextPassOptions& options, IndexControl* cont
     // One reader per worker, made here so that a missing language pack
     // throws before any work starts.
     std::vector<std::unique_ptr<TextPhotoReader>> readers;
-    for (int i = 0; i < threads && !jobs.empty(); ++i)
+    for (int i = 0; i < threads && !jobs.empty(); ++i) {
         readers.push_back(std::make_unique<TextPhotoReader>(options.languages, recognize_));
+        // Cancel reaches a photo being read, not only the next one: OCR of a
+        // busy 12 MP photo takes seconds.
+        if (control)
+            readers.back()->setCancelCheck([control] { return control->isCancelled(); });
+    }
 
+    if (!readers.empty()) // the languages loaded: the library's choice from now on
+        catalog.setSetting(QString::fromLatin1(kTextLanguagesSetting), readers.front()->languages());
     std::atomic<size_t> next{0};
     std::atomic<int> running{int(readers.size())};
     BoundedQueue<Result> results(size_t(threads) * 4);
@@ -105,7 +117,11 @@ TextPassSummary TextPass::run(const TextPassOptions& options, IndexControl* cont
             const size_t i = next.fetch_add(1);
             if (i >= jobs.size())
                 break;
-            if (!results.push({&jobs[i], reader->read(jobs[i].id, jobs[i].path, options.all)}))
+            PhotoText text = reader->read(jobs[i].id, jobs[i].path, options.all);
+            // A read stopped by the cancel is no failure of the photo's.
+            if (text.status == PhotoTextStatus::Failed && control && control->isCancelled())
+                break;
+            if (!results.push({&jobs[i], std::move(text)}))
                 break;
         }
         if (--running == 0)
@@ -118,11 +134,12 @@ TextPassSummary TextPass::run(const TextPassOptions& options, IndexControl* cont
         results.close(); // nothing to read: no worker would close it
 
     TextPassSummary summary;
+    qint64 done = 0; // counts photos removed meanwhile too, so that it reaches the total
     try {
         while (auto result = results.pop()) {
-            store(catalog, *result, results, &summary);
+            done += qint64(store(catalog, *result, results, &summary));
             if (progress)
-                progress({summary.examined, qint64(jobs.size()), result->job->path});
+                progress({done, qint64(jobs.size()), result->job->path});
         }
     } catch (...) {
         results.close();

@@ -23,6 +23,11 @@ namespace photosearch {
 
 class IndexControl;
 
+// The catalog setting that holds the languages of the library's last pass
+// (written by run()): `photosearch-cli ocr` without --languages uses them, so
+// that it does not read again every photo a pass in other languages read.
+inline const char* const kTextLanguagesSetting = "text_languages";
+
 struct TextPassOptions {
     QString languages = QStringLiteral("eng");
     bool all = false; // read every photo, ignoring the selection

@@ -23,6 +23,10 @@ public:
 
     // `all`: read it whatever the selection says.
     PhotoText read(qint64 photoId, const QString& path, bool all);
+    // Stops a read in progress (TextRecognizer::setCancelCheck); the photo
+    // then comes back Failed, which the pass does not store.
+    const QString& languages() const { return recognizer_.languages(); }
+    void setCancelCheck(std::function<bool()> cancelled) { recognizer_.setCancelCheck(std::move(cancelled)); }
 
 private:
     TextRecognizer recognizer_;

@@ -176,6 +176,26 @@ private Q_SLOTS:
         QCOMPARE(TextRanking::merge(weak, {}, {}, tiny).goodMatches, 2);
     }
 
+    void mergeWithoutTextKeepsClipsBreakCut()
+    {
+        // A group of matches (z 9, 8.9, 8.8) over near misses that still pass
+        // the kZ threshold (z 4, 3.5): CLIP's break rule keeps the group only,
+        // and a merge with no written text must give the same cut.
+        const ScoreBackground bg = syntheticBackground();
+        const std::vector<std::pair<qint64, float>> clip = {{1, atZ(bg, 9)}, {2, atZ(bg, 8.9)}, {3, atZ(bg, 8.8)},
+                                                            {4, atZ(bg, 4)}, {5, atZ(bg, 3.5)}, {6, atZ(bg, 0)}};
+        std::vector<float> scores;
+        for (const auto& [id, score] : clip)
+            scores.push_back(score);
+        QCOMPARE(RelevanceCut::relevantCount(scores, bg), 3);
+        const MergedRanking m = TextRanking::merge(clip, {}, {}, bg);
+        QCOMPARE(m.goodMatches, 3);
+        // A photo with every word written still joins the group (above it).
+        const MergedRanking t = TextRanking::merge(clip, {{6, 1.0}}, {}, bg);
+        QCOMPARE(t.photos.front().id, qint64(6));
+        QCOMPARE(t.goodMatches, 4);
+    }
+
     void selection()
     {
         PhotoSelection s;

@@ -6,6 +6,7 @@
 #include "PhotoTextStore.h"
 #include "CatalogSchema.h"
 #include "SqliteConnection.h"
+#include "TextRanking.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -70,6 +71,11 @@ private Q_SLOTS:
     void languagesChangeMeansReRead();
     void rebuildIndexRestoresMatches();
     void version3CatalogIsUpgraded();
+    void coverageRanksEveryMatchNotOnlyBm25sBest();
+    void coverageHonoursTheSelectionBeyondTheLimit();
+    void phraseKeepsRepeatedWords();
+    void wholeWordsRankBeforePrefixes();
+    void hyphenatedWordsMatchJoined();
 };
 
 void TestPhotoTextStore::storesAndReadsBack()
@@ -282,6 +288,127 @@ void TestPhotoTextStore::version3CatalogIsUpgraded()
     QCOMPARE(store.photosToRead(QStringLiteral("eng"), false), std::vector<qint64>{5});
     store.put(5, QStringLiteral("h5"), readText(QStringLiteral("Quokka")));
     QCOMPARE(ids(store.match({QStringLiteral("quokka")}, false, 10)), std::vector<qint64>{5});
+}
+
+void TestPhotoTextStore::coverageRanksEveryMatchNotOnlyBm25sBest()
+{
+    // 1200 short texts hold one of the two words; one long text holds both,
+    // which bm25 ranks last (length normalisation). Coverage must still put it
+    // first: the store may not cut bm25's order before counting words.
+    QTemporaryDir dir;
+    Catalog catalog(dir.path());
+    PhotoTextStore store(catalog);
+    {
+        Catalog::Transaction t(catalog);
+        for (int i = 0; i < 1200; ++i) {
+            const QString hash = QString::number(i);
+            const qint64 id = addPhoto(catalog, QStringLiteral("/p/%1.jpg").arg(i), hash);
+            store.put(id, hash, readText(i % 2 ? QStringLiteral("hardware") : QStringLiteral("receipt")));
+        }
+        t.commit();
+    }
+    QStringList longText{QStringLiteral("receipt"), QStringLiteral("hardware")};
+    for (int i = 0; i < 300; ++i)
+        longText << QStringLiteral("item%1").arg(i);
+    const qint64 both = addPhoto(catalog, QStringLiteral("/p/long.jpg"), QStringLiteral("long"));
+    store.put(both, QStringLiteral("long"), readText(longText.join(QLatin1Char(' '))));
+    const auto m = store.match({QStringLiteral("hardware"), QStringLiteral("receipt")}, false, 10);
+    QCOMPARE(m.size(), size_t(10));
+    QCOMPARE(m.front().photoId, both);
+    QCOMPARE(m.front().coverage, 1.0);
+    QCOMPARE(m[1].coverage, 0.5);
+}
+
+void TestPhotoTextStore::coverageHonoursTheSelectionBeyondTheLimit()
+{
+    // Twenty photos with "receipt"; a filter allows only the one that bm25
+    // ranks last. With a limit of 3 it must still be found.
+    QTemporaryDir dir;
+    Catalog catalog(dir.path());
+    PhotoTextStore store(catalog);
+    qint64 last = 0;
+    for (int i = 0; i < 20; ++i) {
+        const QString hash = QString::number(i);
+        last = addPhoto(catalog, QStringLiteral("/p/%1.jpg").arg(i), hash);
+        store.put(last, hash,
+                  readText(i == 19 ? QStringLiteral("receipt with a very long list of other words here")
+                                   : QStringLiteral("receipt")));
+    }
+    PhotoSelection selection;
+    selection.only = std::unordered_set<qint64>{last};
+    const auto found = TextMatcher(catalog).coverage({QStringLiteral("receipt")}, 3, selection);
+    QCOMPARE(found.size(), size_t(1));
+    QVERIFY(found.count(last));
+    // Without a filter the limit holds.
+    QCOMPARE(TextMatcher(catalog).coverage({QStringLiteral("receipt")}, 3, PhotoSelection()).size(), size_t(3));
+}
+
+void TestPhotoTextStore::phraseKeepsRepeatedWords()
+{
+    // A phrase is matched as written: dropping its repeats made "the cat and
+    // the hat" look for "the cat and hat", and "mammoth mammoth" for "mammoth".
+    QTemporaryDir dir;
+    Catalog catalog(dir.path());
+    PhotoTextStore store(catalog);
+    const qint64 hat = addPhoto(catalog, QStringLiteral("/p/hat.jpg"), QStringLiteral("h"));
+    const qint64 once = addPhoto(catalog, QStringLiteral("/p/once.jpg"), QStringLiteral("o"));
+    store.put(hat, QStringLiteral("h"), readText(QStringLiteral("The Cat and the Hat")));
+    store.put(once, QStringLiteral("o"), readText(QStringLiteral("Gigantic Mammoth")));
+    const QStringList phrase{QStringLiteral("the"), QStringLiteral("cat"), QStringLiteral("and"),
+                             QStringLiteral("the"), QStringLiteral("hat")};
+    QCOMPARE(ids(store.match(phrase, true, 10)), std::vector<qint64>{hat});
+    QVERIFY(store.match({QStringLiteral("mammoth"), QStringLiteral("mammoth")}, true, 10).empty());
+    QCOMPARE(ids(store.match({QStringLiteral("mammoth")}, true, 10)), std::vector<qint64>{once});
+}
+
+void TestPhotoTextStore::wholeWordsRankBeforePrefixes()
+{
+    // Each word is also a prefix, and bm25 weighs a prefix match like the
+    // word itself: the photo with "cafe" (or "word1") must still come before
+    // those with "cafeteria" ("word10".."word19"), whatever the insertion order.
+    QTemporaryDir dir;
+    Catalog catalog(dir.path());
+    PhotoTextStore store(catalog);
+    for (int i = 10; i < 20; ++i) {
+        const QString hash = QString::number(i);
+        store.put(addPhoto(catalog, QStringLiteral("/p/%1.jpg").arg(i), hash), hash,
+                  readText(QStringLiteral("cafeteria word%1").arg(i)));
+    }
+    const qint64 exact = addPhoto(catalog, QStringLiteral("/p/exact.jpg"), QStringLiteral("e"));
+    store.put(exact, QStringLiteral("e"), readText(QStringLiteral("cafe word1 and a few more words")));
+    for (const char* q : {"cafe", "word1"}) {
+        const auto m = store.match({QString::fromLatin1(q)}, false, 20);
+        QCOMPARE(m.size(), size_t(11));
+        QCOMPARE(m.front().photoId, exact);
+    }
+    // Coverage still comes first: both words as prefixes beat one whole word.
+    const auto both = store.match({QStringLiteral("cafe"), QStringLiteral("word15")}, false, 20);
+    QCOMPARE(both.front().coverage, 1.0);
+    QVERIFY(both.front().photoId != exact);
+}
+
+// People type "wifi" for a sign that says "Wi-Fi": the FTS tokenizer splits
+// at the hyphen, so the store indexes the joined form too (and still the
+// words as written, for phrases); the displayed text stays as read.
+void TestPhotoTextStore::hyphenatedWordsMatchJoined()
+{
+    QTemporaryDir dir;
+    Catalog catalog(dir.path());
+    const qint64 sign = addPhoto(catalog, QStringLiteral("/p/sign.jpg"), QStringLiteral("h1"));
+    const qint64 other = addPhoto(catalog, QStringLiteral("/p/other.jpg"), QStringLiteral("h2"));
+    PhotoTextStore store(catalog);
+    store.put(sign, QStringLiteral("h1"), readText(QStringLiteral("Free Wi-Fi\nSend us an e-mail, don\u2019t call")));
+    store.put(other, QStringLiteral("h2"), readText(QStringLiteral("Wide field of view")));
+    QCOMPARE(ids(store.match({QStringLiteral("wifi")}, false, 10)), std::vector<qint64>{sign});
+    QCOMPARE(ids(store.match({QStringLiteral("email")}, false, 10)), std::vector<qint64>{sign});
+    QCOMPARE(ids(store.match({QStringLiteral("dont")}, false, 10)), std::vector<qint64>{sign});
+    QCOMPARE(ids(store.match({QStringLiteral("wi"), QStringLiteral("fi")}, true, 10)), std::vector<qint64>{sign});
+    QCOMPARE(ids(store.match({QStringLiteral("free"), QStringLiteral("wi"), QStringLiteral("fi")}, true, 10)),
+             std::vector<qint64>{sign});
+    QCOMPARE(store.text(sign)->text, QStringLiteral("Free Wi-Fi\nSend us an e-mail, don\u2019t call"));
+    // A rebuilt index keeps the joined forms.
+    store.rebuildIndex();
+    QCOMPARE(ids(store.match({QStringLiteral("wifi")}, false, 10)), std::vector<qint64>{sign});
 }
 
 QTEST_MAIN(TestPhotoTextStore)

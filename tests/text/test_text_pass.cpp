@@ -5,6 +5,7 @@
 // Tesseract failure on one photo is recorded and the run goes on, cancel
 // stops between photos and the next run finishes the rest.
 #include "Catalog.h"
+#include "CatalogBackup.h"
 #include "CliRun.h"
 #include "IndexControl.h"
 #include "PhotoTextStore.h"
@@ -96,7 +97,9 @@ private Q_SLOTS:
     void allReadsSkippedPhotos();
     void failureOnOnePhotoIsRecorded();
     void cancelStopsAndNextRunFinishes();
+    void cancelDuringAReadIsNoFailure();
     void cliOcrAndText();
+    void cliOcrUsesTheLibrarysLanguages();
     void cliOcrRefusesReadOnlyLibrary();
 
 private:
@@ -135,6 +138,13 @@ void TestTextPass::secondRunReadsNothing()
     const TextPassSummary again = TextPass(lib_.library.path()).run(oneThread(), nullptr, {});
     QCOMPARE(again.examined, qint64(0));
     QCOMPARE(again.read, qint64(0));
+    // The same languages written otherwise ("", "eng+", " eng ") are the same
+    // languages: nothing is read again.
+    for (const char* languages : {"", "eng+", " eng "}) {
+        TextPassOptions o = oneThread();
+        o.languages = QString::fromLatin1(languages);
+        QCOMPARE(TextPass(lib_.library.path()).run(o, nullptr, {}).examined, qint64(0));
+    }
 }
 
 void TestTextPass::changedPhotoIsReadAgainMovedOneKeepsText()
@@ -231,6 +241,48 @@ void TestTextPass::cancelStopsAndNextRunFinishes()
     QVERIFY(!rest.cancelled);
 }
 
+void TestTextPass::cancelDuringAReadIsNoFailure()
+{
+    Library lib;
+    makeLibrary(&lib);
+    IndexControl control;
+    TextPass pass(lib.library.path());
+    // The cancel comes while Tesseract reads the first photo.
+    pass.setRecognizeFunction([&control](TextRecognizer& r, const QImage& image, const QString&) {
+        control.cancel();
+        return r.recognize(image);
+    });
+    TextPassOptions all = oneThread();
+    all.all = true;
+    const TextPassSummary s = pass.run(all, &control, {});
+    QVERIFY(s.cancelled);
+    QCOMPARE(s.failed, qint64(0)); // the stopped read is not recorded as the photo's failure
+    QCOMPARE(s.examined, qint64(0));
+    Catalog catalog(lib.library.path(), Catalog::Access::ReadOnly);
+    QCOMPARE(PhotoTextStore(catalog).counts().unread, qint64(5)); // the next run reads it
+}
+
+void TestTextPass::cliOcrUsesTheLibrarysLanguages()
+{
+    Library lib;
+    makeLibrary(&lib);
+    TextPass(lib.library.path()).run(oneThread(), nullptr, {});
+    {
+        Catalog catalog(lib.library.path(), Catalog::Access::ReadOnly);
+        QCOMPARE(catalog.setting(QString::fromLatin1(kTextLanguagesSetting)), QStringLiteral("eng"));
+    }
+    using photosearch::testcli::runCli;
+    // Nothing new: the CLI's default is the library's languages, so nothing is read again.
+    const auto again = runCli({QStringLiteral("ocr"), QStringLiteral("--library"), lib.library.path()});
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QCOMPARE(again.lines().front().value(QStringLiteral("examined")).toInt(), 0);
+    // A library last read in other languages: `ocr` without --languages uses them.
+    Catalog(lib.library.path()).setSetting(QString::fromLatin1(kTextLanguagesSetting), QStringLiteral("qqq"));
+    const auto other = runCli({QStringLiteral("ocr"), QStringLiteral("--library"), lib.library.path()});
+    QVERIFY2(other.exitCode == 1, other.out.constData());
+    QVERIFY2(other.err.contains("tesseract-ocr-qqq"), other.err.constData());
+}
+
 void TestTextPass::cliOcrAndText()
 {
     Library lib;
@@ -243,6 +295,14 @@ void TestTextPass::cliOcrAndText()
     QCOMPARE(summary.value(QStringLiteral("read")).toInt() + summary.value(QStringLiteral("skipped")).toInt(), 5);
     QVERIFY(summary.value(QStringLiteral("skipped")).toInt() >= 1);
     QVERIFY(summary.contains(QStringLiteral("seconds")));
+    // The pass's work is in the spare copy that `repair` restores from.
+    {
+        const QString copy = catalogLastGoodPath(QDir(lib.library.path()).filePath(QStringLiteral("catalog.sqlite")));
+        QTemporaryDir restored;
+        QVERIFY(QFile::copy(copy, restored.filePath(QStringLiteral("catalog.sqlite"))));
+        Catalog spare(restored.path(), Catalog::Access::ReadOnly);
+        QVERIFY(PhotoTextStore(spare).counts().withText >= 1);
+    }
 
     const QString receipt = lib.photos.filePath(QStringLiteral("text0.jpg"));
     const QString plain = lib.photos.filePath(QStringLiteral("plain0.jpg"));

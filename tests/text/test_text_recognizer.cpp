@@ -33,6 +33,8 @@ private Q_SLOTS:
     void badImagesReturnAnError();
     void missingLanguageIsOneSentence();
     void installedLanguagesListsEnglish();
+    void languagesAreNormalized();
+    void cancelCheckStopsARead();
 };
 
 void TestTextRecognizer::readsDistinctiveWords_data()
@@ -135,6 +137,41 @@ void TestTextRecognizer::installedLanguagesListsEnglish()
     QVERIFY(!languages.contains(QStringLiteral("osd")));
     QTemporaryDir empty;
     QVERIFY(TextRecognizer::installedLanguages(empty.path()).isEmpty());
+}
+
+void TestTextRecognizer::cancelCheckStopsARead()
+{
+    TextPhotoSpec spec;
+    spec.kind = TextKind::Screenshot;
+    spec.lines = {QStringLiteral("Network settings"), QStringLiteral("Xylophone"), QStringLiteral("Password")};
+    spec.size = QSize(1280, 800);
+    const QImage image = renderTextPhoto(spec);
+    TextRecognizer ocr;
+    int asked = 0;
+    ocr.setCancelCheck([&asked] {
+        ++asked;
+        return true;
+    });
+    const RecognizedText stopped = ocr.recognize(image);
+    QVERIFY(stopped.cancelled);
+    QVERIFY(!stopped.ok());
+    QVERIFY(stopped.words.empty()); // never a part of the text taken for all of it
+    QVERIFY(stopped.text.isEmpty());
+    QVERIFY2(asked >= 2, "Tesseract never asked the cancel check while reading");
+    // The same recognizer reads again once the check says go on.
+    ocr.setCancelCheck([] { return false; });
+    const RecognizedText read = ocr.recognize(image);
+    QVERIFY(!read.cancelled);
+    QVERIFY2(hasWord(read, QStringLiteral("Xylophone")), qPrintable(read.text));
+}
+
+void TestTextRecognizer::languagesAreNormalized()
+{
+    QCOMPARE(TextRecognizer::normalizedLanguages(QString()), QStringLiteral("eng"));
+    QCOMPARE(TextRecognizer::normalizedLanguages(QStringLiteral(" + ")), QStringLiteral("eng"));
+    QCOMPARE(TextRecognizer::normalizedLanguages(QStringLiteral(" eng+")), QStringLiteral("eng"));
+    QCOMPARE(TextRecognizer::normalizedLanguages(QStringLiteral("eng ++ deu")), QStringLiteral("eng+deu"));
+    QCOMPARE(TextRecognizer(QStringLiteral("eng+")).languages(), QStringLiteral("eng"));
 }
 
 QTEST_MAIN(TestTextRecognizer)
