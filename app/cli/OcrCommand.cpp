@@ -10,6 +10,7 @@
 #include "IndexControl.h"
 #include "LibraryArgs.h"
 #include "PhotoTextStore.h"
+#include "RawTwins.h"
 #include "TextPass.h"
 
 #include <QDir>
@@ -78,6 +79,10 @@ std::optional<qint64> photoIdAt(const Catalog& catalog, const QString& path)
             continue;
         if (const std::optional<PhotoRecord> photo = catalog.photoByPath(candidate))
             return photo->id;
+        // A RAW with a JPEG/HEIF twin is in the library as that twin.
+        if (const QString twin = developedTwinOf(candidate); !twin.isEmpty())
+            if (const std::optional<PhotoRecord> photo = catalog.photoByPath(twin))
+                return photo->id;
     }
     return std::nullopt;
 }
@@ -93,8 +98,12 @@ int ocrCommand(const QStringList& args)
     const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
     TextPassOptions options;
     options.all = a.has(QStringLiteral("all"));
-    if (a.has(QStringLiteral("languages")))
-        options.languages = a.value(QStringLiteral("languages"));
+    // Without --languages, those of the library's last pass (the window's
+    // setting, say): a pass in other languages would read every photo again.
+    options.languages = a.has(QStringLiteral("languages"))
+                            ? a.value(QStringLiteral("languages"))
+                            : Catalog(libraryDir).setting(QString::fromLatin1(kTextLanguagesSetting),
+                                                          options.languages);
     IndexControl control;
     const CancelOnSignal cancelOnSignal(control);
     const bool tty = ::isatty(STDERR_FILENO);

@@ -17,6 +17,7 @@
 #include "LibraryModel.h"
 #include "LibraryTags.h"
 #include "ModelIdentity.h"
+#include "RawTwins.h"
 #include "TagCorrections.h"
 #include "TagQueries.h"
 #include "Tagger.h"
@@ -82,6 +83,10 @@ std::optional<qint64> photoIdForPath(const Catalog& catalog, const QString& path
             continue;
         if (const std::optional<PhotoRecord> photo = catalog.photoByPath(candidate))
             return photo->id;
+        // A RAW with a JPEG/HEIF twin is in the library as that twin.
+        if (const QString twin = developedTwinOf(candidate); !twin.isEmpty())
+            if (const std::optional<PhotoRecord> photo = catalog.photoByPath(twin))
+                return photo->id;
     }
     return std::nullopt;
 }

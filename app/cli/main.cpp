@@ -110,7 +110,7 @@ const char* kUsage =
     "\n"
     "filters: --after DATE  --before DATE (taken-at, else file time;\n"
     "         YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS)\n"
-    "         --folder DIR  --format jpeg,png,webp,gif,bmp,tiff,heif,avif\n"
+    "         --folder DIR  --format jpeg,png,webp,gif,bmp,tiff,heif,avif,raw\n"
     "library: --library DIR, else $PHOTOSEARCH_LIBRARY, else the default library\n"
     "model:   --model DIR, else the one the library was indexed with, else $PHOTOSEARCH_MODEL\n";
 

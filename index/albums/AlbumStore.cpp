@@ -1,6 +1,7 @@
 #include "AlbumStore.h"
 
 #include "Catalog.h"
+#include "RawTwins.h"
 #include "SqliteConnection.h"
 
 #include <QDateTime>
@@ -270,6 +271,10 @@ qint64 AlbumStore::photoIdForPath(const QString& path) const
             continue;
         if (const std::optional<PhotoRecord> photo = catalog_.photoByPath(candidate))
             return photo->id;
+        // A RAW with a JPEG/HEIF twin is in the library as that twin.
+        if (const QString twin = developedTwinOf(candidate); !twin.isEmpty())
+            if (const std::optional<PhotoRecord> photo = catalog_.photoByPath(twin))
+                return photo->id;
     }
     throw AlbumError(QStringLiteral("%1 is not in the library at %2; index its folder first "
                                     "(photosearch-cli index FOLDER).")

@@ -86,7 +86,8 @@ public:
     void storeProbe(qint64 albumId, const QString& modelId, const StoredProbe& probe);
 
     // The catalog id of the photo stored under `path` (as typed, absolute, or
-    // with symbolic links resolved). Throws AlbumError naming the path when
+    // with symbolic links resolved; a RAW's path stands for its JPEG/HEIF
+    // twin, see RawTwins.h). Throws AlbumError naming the path when
     // the library has no such photo.
     qint64 photoIdForPath(const QString& path) const;
     std::vector<qint64> photoIdsForPaths(const QStringList& paths) const;

@@ -19,7 +19,9 @@ class Catalog;
 
 struct IndexJob {
     ScannedFile file;
-    std::optional<PhotoRecord> existing; // the catalog row at this path
+    // The catalog row at this path, or the row of a RAW twin this file takes
+    // over (see planIndex); the file is written into it (same id, this path).
+    std::optional<PhotoRecord> existing;
     // `existing` is a photo with this model's vector: if the file's hash
     // still matches (only its mtime changed: a restored backup, a copy
     // without times), nothing is decoded or encoded again.
@@ -46,7 +48,10 @@ QStringList canonicalRoots(const QStringList& roots);
 
 // `roots` as given to scanFolders (canonical). A cancelled scan plans no
 // removals. A RAW with a JPEG/HEIF twin in the scan is not planned (see
-// RawTwins.h); its row, if it had one, is planned as missing.
+// RawTwins.h), unless the twin failed (a scan problem, or a Failed row for
+// the file as it is): then the RAW is indexed on its own. A row the RAW had alone goes to its twin
+// when the twin has none (the twin's job gets it as `existing`: same id, new
+// path); otherwise it is planned as missing.
 IndexPlan planIndex(const ScanResult& scan, const QStringList& roots, const Catalog& catalog,
                     const QString& modelId);
 

@@ -21,6 +21,25 @@ QString stem(const QString& path)
     return dot > slash + 1 ? path.left(dot) : QString();
 }
 
+// The files beside `path` (absolute, clean) with its base name and an
+// extension `wanted` accepts, sorted. One listing of the folder: the
+// extension may be in any case.
+QStringList siblingsWithStem(const QString& path, bool (*wanted)(const QString&))
+{
+    const QString s = stem(path);
+    if (s.isEmpty())
+        return {};
+    const QString base = QFileInfo(s).fileName();
+    const QDir dir = QFileInfo(path).absoluteDir();
+    QStringList found;
+    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System, QDir::Name)) {
+        if (name.size() > base.size() + 1 && name.startsWith(base) && name.at(base.size()) == QLatin1Char('.')
+            && name.lastIndexOf(QLatin1Char('.')) == base.size() && wanted(name))
+            found << dir.filePath(name);
+    }
+    return found;
+}
+
 } // namespace
 
 bool hasDevelopedTwinExtension(const QString& fileName)
@@ -31,21 +50,24 @@ bool hasDevelopedTwinExtension(const QString& fileName)
     });
 }
 
-QSet<QString> rawFilesWithTwins(const std::vector<ScannedFile>& files)
+QHash<QString, QString> rawFilesWithTwins(const std::vector<ScannedFile>& files)
 {
-    QSet<QString> developed;
-    for (const ScannedFile& f : files)
-        if (hasDevelopedTwinExtension(f.path))
-            developed.insert(stem(f.path));
-    QSet<QString> twinned;
+    QHash<QString, QString> developed; // stem -> the first JPEG/HEIF with it
+    for (const ScannedFile& f : files) {
+        const QString s = stem(f.path);
+        if (hasDevelopedTwinExtension(f.path) && !s.isEmpty() && !developed.contains(s))
+            developed.insert(s, f.path);
+    }
+    QHash<QString, QString> twinned;
     if (developed.isEmpty())
         return twinned;
     for (const ScannedFile& f : files) {
         if (!hasRawExtension(f.path))
             continue;
         const QString s = stem(f.path);
-        if (!s.isEmpty() && developed.contains(s))
-            twinned.insert(f.path);
+        const auto twin = s.isEmpty() ? developed.cend() : developed.constFind(s);
+        if (twin != developed.cend())
+            twinned.insert(f.path, *twin);
     }
     return twinned;
 }
@@ -53,20 +75,17 @@ QSet<QString> rawFilesWithTwins(const std::vector<ScannedFile>& files)
 QStringList rawTwinsOf(const QString& photoPath)
 {
     const QString path = QDir::cleanPath(QFileInfo(photoPath).absoluteFilePath());
-    const QString s = stem(path);
-    if (s.isEmpty() || !hasDevelopedTwinExtension(path))
+    if (!hasDevelopedTwinExtension(path))
         return {};
-    const QFileInfo info(path);
-    const QString base = QFileInfo(s).fileName();
-    QStringList twins;
-    // One listing of the folder: the RAW's extension may be in any case.
-    const QDir dir = info.absoluteDir();
-    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System, QDir::Name)) {
-        if (name.size() > base.size() + 1 && name.startsWith(base) && name.at(base.size()) == QLatin1Char('.')
-            && name.lastIndexOf(QLatin1Char('.')) == base.size() && hasRawExtension(name))
-            twins << dir.filePath(name);
-    }
-    return twins;
+    return siblingsWithStem(path, hasRawExtension);
+}
+
+QString developedTwinOf(const QString& rawPath)
+{
+    const QString path = QDir::cleanPath(QFileInfo(rawPath).absoluteFilePath());
+    if (!hasRawExtension(path))
+        return {};
+    return siblingsWithStem(path, hasDevelopedTwinExtension).value(0);
 }
 
 } // namespace photosearch

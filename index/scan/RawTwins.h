@@ -8,11 +8,11 @@
 // name (the name before the last dot, compared exactly), a RAW extension on
 // one (see hasRawExtension) and .jpg/.jpeg/.jpe/.jfif/.heic/.heif/.hif on
 // the other, extensions in any case. Thread rule: pure functions, except
-// rawTwinsOf, which lists one folder; any thread.
+// rawTwinsOf and developedTwinOf, which list one folder; any thread.
 
 #include "FolderScanner.h"
 
-#include <QSet>
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -23,14 +23,21 @@ namespace photosearch {
 // Whether the name is one a RAW's developed twin has (JPEG or HEIF).
 bool hasDevelopedTwinExtension(const QString& fileName);
 
-// The RAW files among `files` that have a JPEG/HEIF twin among them: the
-// index plan leaves these out (and so drops their rows, if they were
-// indexed alone before the twin appeared).
-QSet<QString> rawFilesWithTwins(const std::vector<ScannedFile>& files);
+// The RAW files among `files` that have a JPEG/HEIF twin among them, each
+// with that twin (the first in `files` order when there are several). The
+// index plan leaves these RAWs out, unless their twin cannot be read (see
+// planIndex).
+QHash<QString, QString> rawFilesWithTwins(const std::vector<ScannedFile>& files);
 
 // The RAW files on disk that are twins of the photo at `photoPath` (a
 // JPEG/HEIF), absolute and sorted; empty for any other photo. For the
 // window's "files of this photo": the photo itself plus these.
 QStringList rawTwinsOf(const QString& photoPath);
+
+// The JPEG/HEIF twin on disk of the RAW at `rawPath`, absolute (the first
+// by name when there are several); empty for a RAW without one and for any
+// other file. Lists one folder. For commands given a RAW's path: a twinned
+// RAW is not in the catalog itself, its photo is the twin.
+QString developedTwinOf(const QString& rawPath);
 
 } // namespace photosearch

@@ -2,6 +2,7 @@
 
 #include "BoundedQueue.h"
 #include "Catalog.h"
+#include "CatalogBackup.h"
 #include "IndexControl.h"
 #include "PhotoTextStore.h"
 
@@ -83,6 +84,22 @@ TextPass::TextPass(const QString& libraryDir)
 {
 }
 
+namespace {
+
+// The spare copy (CatalogBackup.h) is otherwise refreshed by index runs once
+// a day, usually before any text exists: a damaged text table would then
+// cost the whole pass again. A pass of a minute or more earns a fresh copy;
+// for both the CLI and the window.
+void keepSpareCopy(const Catalog& catalog, const TextPassSummary& summary)
+{
+    constexpr double kFreshCopyAfterSeconds = 60;
+    if (summary.cancelled || summary.read == 0 || catalog.isReadOnly())
+        return;
+    refreshLastGoodCopy(catalog.connection(), summary.seconds >= kFreshCopyAfterSeconds ? 0 : 24 * 3600);
+}
+
+} // namespace
+
 TextPassSummary TextPass::run(const TextPassOptions& givenOptions, IndexControl* control,
                               const std::function<void(const TextPassProgress&)>& progress)
 {
@@ -153,6 +170,7 @@ TextPassSummary TextPass::run(const TextPassOptions& givenOptions, IndexControl*
         t.join();
     summary.cancelled = control && control->isCancelled();
     summary.seconds = double(timer.elapsed()) / 1000.0;
+    keepSpareCopy(catalog, summary);
     return summary;
 }
 

@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QStringList>
 
+#include <algorithm>
 #include <cstdio>
 
 int main(int argc, char** argv)
@@ -17,7 +18,10 @@ int main(int argc, char** argv)
     const QStringList args = app.arguments();
     bool seedOk = true;
     const qulonglong seed = args.size() > 2 ? args[2].toULongLong(&seedOk) : 0;
-    if (args.size() < 2 || args.size() > 3 || !seedOk) {
+    // "--help" and the like are never a folder to write a model into.
+    const bool option = std::any_of(args.begin() + 1, args.end(),
+                                    [](const QString& a) { return a.startsWith(QLatin1Char('-')); });
+    if (args.size() < 2 || args.size() > 3 || !seedOk || option) {
         std::fprintf(stderr, "usage: make_tiny_model DIR [SEED]\n");
         return 2;
     }
