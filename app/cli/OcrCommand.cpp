@@ -9,8 +9,8 @@
 #include "Commands.h"
 #include "IndexControl.h"
 #include "LibraryArgs.h"
+#include "PhotoLookup.h"
 #include "PhotoTextStore.h"
-#include "RawTwins.h"
 #include "TextPass.h"
 
 #include <QDir>
@@ -71,22 +71,6 @@ private:
     std::thread watcher_;
 };
 
-std::optional<qint64> photoIdAt(const Catalog& catalog, const QString& path)
-{
-    const QFileInfo info(path);
-    for (const QString& candidate : {QDir::cleanPath(info.absoluteFilePath()), info.canonicalFilePath()}) {
-        if (candidate.isEmpty())
-            continue;
-        if (const std::optional<PhotoRecord> photo = catalog.photoByPath(candidate))
-            return photo->id;
-        // A RAW with a JPEG/HEIF twin is in the library as that twin.
-        if (const QString twin = developedTwinOf(candidate); !twin.isEmpty())
-            if (const std::optional<PhotoRecord> photo = catalog.photoByPath(twin))
-                return photo->id;
-    }
-    return std::nullopt;
-}
-
 } // namespace
 
 int ocrCommand(const QStringList& args)
@@ -134,7 +118,7 @@ int textCommand(const QStringList& args)
     const PhotoTextStore texts(catalog);
     int unknown = 0;
     for (const QString& path : a.positionals()) {
-        const std::optional<qint64> id = photoIdAt(catalog, path);
+        const std::optional<qint64> id = photoIdForPath(catalog, path);
         if (!id) {
             ++unknown;
             const QString error = QStringLiteral("%1 is not in the library; index its folder first "

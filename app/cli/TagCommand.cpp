@@ -14,10 +14,10 @@
 #include "Catalog.h"
 #include "Commands.h"
 #include "LibraryArgs.h"
+#include "PhotoLookup.h"
 #include "LibraryModel.h"
 #include "LibraryTags.h"
 #include "ModelIdentity.h"
-#include "RawTwins.h"
 #include "TagCorrections.h"
 #include "TagQueries.h"
 #include "Tagger.h"
@@ -73,23 +73,6 @@ int tagCommand(const QStringList& args)
 
 namespace {
 
-std::optional<qint64> photoIdForPath(const Catalog& catalog, const QString& path)
-{
-    // Photos are stored absolute and clean under resolved roots: try the
-    // path as typed, then resolved.
-    const QFileInfo info(path);
-    for (const QString& candidate : {QDir::cleanPath(info.absoluteFilePath()), info.canonicalFilePath()}) {
-        if (candidate.isEmpty())
-            continue;
-        if (const std::optional<PhotoRecord> photo = catalog.photoByPath(candidate))
-            return photo->id;
-        // A RAW with a JPEG/HEIF twin is in the library as that twin.
-        if (const QString twin = developedTwinOf(candidate); !twin.isEmpty())
-            if (const std::optional<PhotoRecord> photo = catalog.photoByPath(twin))
-                return photo->id;
-    }
-    return std::nullopt;
-}
 
 QJsonObject photoLine(const Catalog& catalog, const QString& modelId, const QString& path, qint64 photoId)
 {

@@ -1,7 +1,8 @@
 #include "AlbumStore.h"
 
+#include "PhotoLookup.h"
+
 #include "Catalog.h"
-#include "RawTwins.h"
 #include "SqliteConnection.h"
 
 #include <QDateTime>
@@ -263,19 +264,8 @@ void AlbumStore::storeProbe(qint64 albumId, const QString& modelId, const Stored
 
 qint64 AlbumStore::photoIdForPath(const QString& path) const
 {
-    // Photos are stored absolute and clean, under roots with their links
-    // resolved: try the path as typed, then resolved.
-    const QFileInfo info(path);
-    for (const QString& candidate : {QDir::cleanPath(info.absoluteFilePath()), info.canonicalFilePath()}) {
-        if (candidate.isEmpty())
-            continue;
-        if (const std::optional<PhotoRecord> photo = catalog_.photoByPath(candidate))
-            return photo->id;
-        // A RAW with a JPEG/HEIF twin is in the library as that twin.
-        if (const QString twin = developedTwinOf(candidate); !twin.isEmpty())
-            if (const std::optional<PhotoRecord> photo = catalog_.photoByPath(twin))
-                return photo->id;
-    }
+    if (const std::optional<qint64> id = photosearch::photoIdForPath(catalog_, path))
+        return *id;
     throw AlbumError(QStringLiteral("%1 is not in the library at %2; index its folder first "
                                     "(photosearch-cli index FOLDER).")
                          .arg(path, libraryOf(catalog_))
