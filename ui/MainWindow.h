@@ -191,6 +191,7 @@ private:
     // An index run wrote photos: the text pass runs when no run is left.
     bool textPassWanted_ = false;
     bool quietRun_ = false; // the index run going was started by the watcher
+    bool textAutoPaused_ = false; // the text pass waits for an index run (not the user's pause)
     bool shownOnce_ = false;
 };
 

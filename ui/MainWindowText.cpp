@@ -22,7 +22,10 @@ void MainWindow::connectText()
 {
     TextController* t = text_;
     connect(textProgress_, &TextProgressBar::pauseRequested, t, &TextController::pause);
-    connect(textProgress_, &TextProgressBar::resumeRequested, t, &TextController::resume);
+    connect(textProgress_, &TextProgressBar::resumeRequested, t, [this] {
+        textAutoPaused_ = false; // the user's resume wins over waiting for the run
+        text_->resume();
+    });
     connect(textProgress_, &TextProgressBar::cancelRequested, t, [this] {
         text_->cancel();
         statusBar()->showMessage(tr("Stopping the text reading…"));
@@ -61,7 +64,15 @@ void MainWindow::connectText()
         textPassWanted_ = true;
         QTimer::singleShot(0, this, &MainWindow::startTextPassWhenIdle);
     });
-    connect(c, &LibraryController::indexingStarted, this, [this](const QString&, bool quiet) { quietRun_ = quiet; });
+    connect(c, &LibraryController::indexingStarted, this, [this](const QString&, bool quiet) {
+        quietRun_ = quiet;
+        // Tesseract and the encoder would fight over the cores: the pass
+        // waits for the index runs and goes on after them.
+        if (text_->isRunning() && !text_->isPaused()) {
+            text_->pause();
+            textAutoPaused_ = true;
+        }
+    });
     // A run the user started, or one that wrote photos: their text is read
     // next. A watcher's run that changed nothing leaves a cancelled pass alone.
     connect(c, &LibraryController::indexingFinished, this, [this](const IndexSummary& s, const QString&) {
@@ -78,6 +89,11 @@ void MainWindow::startTextPassWhenIdle()
 {
     // Index runs and the text pass share the CPU: the pass waits for the
     // queue of runs to empty.
+    if (textAutoPaused_ && !controller_->isIndexing()) {
+        textAutoPaused_ = false;
+        if (text_->isRunning() && text_->isPaused())
+            text_->resume();
+    }
     if (!textPassWanted_ || closing_ || controller_->isIndexing() || controller_->isShuttingDown())
         return;
     textPassWanted_ = false;
