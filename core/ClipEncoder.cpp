@@ -4,9 +4,10 @@
 
 namespace photosearch {
 
-ClipEncoder::ClipEncoder(const QString& modelDir, const clip::ComputeOptions& compute)
+ClipEncoder::ClipEncoder(const QString& modelDir, const clip::ComputeOptions& compute, clip::Towers towers,
+                         clip::WeightStorage storage)
     : modelDir_(modelDir)
-    , model_(clip::ClipModel::load(modelDir.toStdString(), compute))
+    , model_(clip::ClipModel::load(modelDir.toStdString(), compute, towers, storage))
     , tokenizer_(ClipTokenizer::fromDirectory(modelDir))
     , preprocessor_(PreprocessConfig::fromModelDirectory(modelDir, int(model_.config().vision.imageSize)))
 {

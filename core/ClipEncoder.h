@@ -17,7 +17,10 @@ namespace photosearch {
 class ClipEncoder {
 public:
     // Throws clip::ModelError naming the file that is missing or malformed.
-    ClipEncoder(const QString& modelDir, const clip::ComputeOptions& compute);
+    // `towers` limits what is read: embedTexts needs the text tower,
+    // embedPixels the vision tower (std::logic_error without it).
+    ClipEncoder(const QString& modelDir, const clip::ComputeOptions& compute,
+                clip::Towers towers = clip::Towers::Both, clip::WeightStorage storage = clip::WeightStorage::Copy);
     // From parts already made, e.g. a random ViT-B/32-shaped model and the
     // real tokenizer for benchmarks; `label` stands for the directory.
     ClipEncoder(clip::ClipModel model, ClipTokenizer tokenizer, const PreprocessConfig& preprocess,

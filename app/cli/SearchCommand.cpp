@@ -4,17 +4,48 @@
 #include "Catalog.h"
 #include "Commands.h"
 #include "LibraryArgs.h"
+#include "ModelFiles.h"
 #include "ModelIdentity.h"
 #include "SearchEngine.h"
 
 #include <QJsonObject>
 
 #include <cstdio>
+#include <memory>
 
 namespace photosearch::cli {
 namespace {
 
 enum class Mode { Text, Similar };
+
+// The model is read only when a query must be embedded, and then only the
+// tower it needs: a text whose embedding the catalog has cached needs none,
+// a new text the text tower, an image term or `similar` with a photo not in
+// the library the vision tower. That is most of a search's start-up time.
+class LazyEncoders {
+public:
+    LazyEncoders(const QString& modelDir, const clip::ComputeOptions& compute)
+        : modelDir_(modelDir)
+        , compute_(compute)
+    {
+    }
+
+    const ClipEncoder& operator()(EncoderUse use)
+    {
+        std::unique_ptr<ClipEncoder>& slot = use == EncoderUse::Text ? text_ : vision_;
+        if (!slot)
+            slot = std::make_unique<ClipEncoder>(modelDir_, compute_,
+                                                 use == EncoderUse::Text ? clip::Towers::Text : clip::Towers::Vision,
+                                                 clip::WeightStorage::InPlace);
+        return *slot;
+    }
+
+private:
+    QString modelDir_;
+    clip::ComputeOptions compute_;
+    std::unique_ptr<ClipEncoder> text_;
+    std::unique_ptr<ClipEncoder> vision_;
+};
 
 // What the query was read as and where the relevance cut fell, on stderr
 // (stdout stays one JSON line per hit).
@@ -64,8 +95,12 @@ int run(const QStringList& args, Mode mode)
         const Catalog catalog(libraryDir, access);
         modelDir = resolveModelDir(a, catalog);
     }
-    const ClipEncoder encoder(modelDir, computeFromArgs(a));
-    SearchEngine engine(libraryDir, encoder, modelIdForDirectory(modelDir), access);
+    // The config is read now, so that a broken one is reported before searching.
+    const clip::ClipConfig config = clip::ClipConfig::fromFile(clip::modelFilePath(modelDir.toStdString(), "config.json"));
+    auto encoders = std::make_shared<LazyEncoders>(modelDir, computeFromArgs(a));
+    SearchEngine engine(
+        libraryDir, [encoders](EncoderUse use) -> const ClipEncoder& { return (*encoders)(use); },
+        int(config.projectionDim), modelIdForDirectory(modelDir), access);
     if (!engine.rebuildReason().isEmpty())
         std::fprintf(stderr, "Rebuilt the vector index from the catalog (%s).\n", qPrintable(engine.rebuildReason()));
     if (engine.vectorCount() == 0)

@@ -10,7 +10,10 @@
 #include <c10/core/InferenceMode.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 
 #if TORCH_VERSION_MAJOR >= 2
@@ -50,12 +53,33 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
 #endif
 }
 
+// The stored fp32 tensor wrapped where it lies in the mapping, keeping the
+// file open; nullopt where it needs converting, checking (a wrong shape: the
+// copying load names it) or is misaligned for its type.
+std::optional<torch::Tensor> inPlace(const std::shared_ptr<const SafeTensorsFile>& file, const std::string& name,
+                                     const std::vector<int64_t>& shape)
+{
+    const auto it = file->tensors().find(name);
+    if (it == file->tensors().end() || it->second.dtype != "F32" || it->second.end == it->second.begin
+        || (!shape.empty() && it->second.shape != shape))
+        return std::nullopt;
+    const uint8_t* bytes = file->data(it->second);
+    if (reinterpret_cast<uintptr_t>(bytes) % alignof(float) != 0)
+        return std::nullopt;
+    // Never written: every use of a weight in this file reads it.
+    return torch::from_blob(const_cast<uint8_t*>(bytes), it->second.shape, [file](void*) {},
+                            torch::TensorOptions().dtype(torch::kFloat32));
+}
+
 } // namespace
 
-ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& compute)
+ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& compute, Towers towers,
+                          WeightStorage storage)
 {
     const ClipConfig config = ClipConfig::fromFile(modelFilePath(modelDir, "config.json"));
-    const SafeTensorsFile file(modelFilePath(modelDir, "model.safetensors"));
+    const auto shared = std::make_shared<const SafeTensorsFile>(modelFilePath(modelDir, "model.safetensors"));
+    const SafeTensorsFile& file = *shared;
+    const bool mapped = storage == WeightStorage::InPlace && compute.device.is_cpu() && compute.dtype == torch::kFloat32;
     return build(config, compute, [&](const std::string& name, const std::vector<int64_t>& shape) {
         // transformers falls back to the config's initial value, as we do.
         if (name == "logit_scale") {
@@ -68,10 +92,13 @@ ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& com
                                  + shapeToString(file.tensors().at(name).shape) + "; expected a single value.");
             return t;
         }
+        if (mapped)
+            if (std::optional<torch::Tensor> t = inPlace(shared, name, shape))
+                return *t;
         // Convert on the CPU in fp32 first: stacking and scaling stay exact,
         // and the device copy happens once per tensor.
         return file.load(name, shape, torch::kFloat32);
-    });
+    }, towers);
 }
 
 ClipModel ClipModel::random(const ClipConfig& config, const ComputeOptions& compute, uint64_t seed)
@@ -120,7 +147,8 @@ ClipModel::Tower ClipModel::loadTower(const std::string& prefix, const TowerConf
     return t;
 }
 
-ClipModel ClipModel::build(const ClipConfig& config, const ComputeOptions& compute, const WeightSource& source)
+ClipModel ClipModel::build(const ClipConfig& config, const ComputeOptions& compute, const WeightSource& source,
+                          Towers towers)
 {
     c10::InferenceMode guard;
     const auto options = torch::TensorOptions().device(compute.device).dtype(compute.dtype);
@@ -130,23 +158,36 @@ ClipModel ClipModel::build(const ClipConfig& config, const ComputeOptions& compu
     ClipModel m;
     m.config_ = config;
     m.compute_ = compute;
-    const TextConfig& tc = config.text;
-    const VisionConfig& vc = config.vision;
-    m.tokenEmbedding_ = get("text_model.embeddings.token_embedding.weight", {tc.vocabSize, tc.hidden});
-    m.textPositions_ = get("text_model.embeddings.position_embedding.weight", {tc.maxPositions, tc.hidden});
-    m.text_ = loadTower("text_model.", tc, get, "text_model.final_layer_norm", "text_projection.weight",
-                        config.projectionDim);
-    m.classEmbedding_ = get("vision_model.embeddings.class_embedding", {vc.hidden});
-    m.patchWeight_ = get("vision_model.embeddings.patch_embedding.weight",
-                         {vc.hidden, vc.channels, vc.patchSize, vc.patchSize})
-                         .reshape({vc.hidden, vc.channels * vc.patchSize * vc.patchSize});
-    m.visionPositions_ = get("vision_model.embeddings.position_embedding.weight", {vc.tokens(), vc.hidden});
-    m.preLnWeight_ = get("vision_model.pre_layrnorm.weight", {vc.hidden});
-    m.preLnBias_ = get("vision_model.pre_layrnorm.bias", {vc.hidden});
-    m.vision_ = loadTower("vision_model.", vc, get, "vision_model.post_layernorm", "visual_projection.weight",
-                          config.projectionDim);
+    m.towers_ = towers;
+    if (m.hasTextTower())
+        m.buildText(get);
+    if (m.hasVisionTower())
+        m.buildVision(get);
     m.logitScale_ = std::exp(source("logit_scale", {}).item<double>());
     return m;
+}
+
+void ClipModel::buildText(const WeightSource& get)
+{
+    const TextConfig& tc = config_.text;
+    tokenEmbedding_ = get("text_model.embeddings.token_embedding.weight", {tc.vocabSize, tc.hidden});
+    textPositions_ = get("text_model.embeddings.position_embedding.weight", {tc.maxPositions, tc.hidden});
+    text_ = loadTower("text_model.", tc, get, "text_model.final_layer_norm", "text_projection.weight",
+                      config_.projectionDim);
+}
+
+void ClipModel::buildVision(const WeightSource& get)
+{
+    const VisionConfig& vc = config_.vision;
+    classEmbedding_ = get("vision_model.embeddings.class_embedding", {vc.hidden});
+    patchWeight_ = get("vision_model.embeddings.patch_embedding.weight",
+                       {vc.hidden, vc.channels, vc.patchSize, vc.patchSize})
+                       .reshape({vc.hidden, vc.channels * vc.patchSize * vc.patchSize});
+    visionPositions_ = get("vision_model.embeddings.position_embedding.weight", {vc.tokens(), vc.hidden});
+    preLnWeight_ = get("vision_model.pre_layrnorm.weight", {vc.hidden});
+    preLnBias_ = get("vision_model.pre_layrnorm.bias", {vc.hidden});
+    vision_ = loadTower("vision_model.", vc, get, "vision_model.post_layernorm", "visual_projection.weight",
+                        config_.projectionDim);
 }
 
 torch::Tensor ClipModel::runLayer(const Layer& w, const TowerConfig& c, torch::Tensor x, const torch::Tensor& mask,
@@ -198,6 +239,8 @@ torch::Tensor ClipModel::runTower(const Tower& t, const TowerConfig& c, torch::T
 
 torch::Tensor ClipModel::encodeImages(const torch::Tensor& pixels) const
 {
+    if (!hasVisionTower())
+        throw std::logic_error("encodeImages needs the vision tower, which this model was loaded without");
     const VisionConfig& vc = config_.vision;
     if (pixels.dim() != 4 || pixels.size(1) != vc.channels || pixels.size(2) != vc.imageSize
         || pixels.size(3) != vc.imageSize)
@@ -249,6 +292,8 @@ int64_t ClipModel::pooledIndex(const std::vector<int64_t>& ids) const
 
 torch::Tensor ClipModel::encodeTokens(const std::vector<std::vector<int64_t>>& ids) const
 {
+    if (!hasTextTower())
+        throw std::logic_error("encodeTokens needs the text tower, which this model was loaded without");
     const TextConfig& tc = config_.text;
     const int64_t b = int64_t(ids.size());
     if (b == 0)

@@ -37,6 +37,9 @@ public:
     // shape must equal it; otherwise ModelError names the file and tensor.
     torch::Tensor load(const std::string& name, const std::vector<int64_t>& expectedShape,
                        torch::ScalarType as = torch::kFloat32) const;
+    // Where a tensor's bytes lie in the mapping (checked against the file by
+    // the constructor); valid while this reader lives.
+    const uint8_t* data(const TensorInfo& info) const { return map_ + dataStart_ + info.begin; }
 
 private:
     void parseHeader();

@@ -91,12 +91,19 @@ void sortNewestFirst(std::vector<SearchHit>& hits)
 
 SearchEngine::SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId,
                            Catalog::Access access)
-    : encoder_(encoder)
+    : SearchEngine(
+          libraryDir, [&encoder](EncoderUse) -> const ClipEncoder& { return encoder; },
+          int(encoder.model().config().projectionDim), modelId, access)
+{
+}
+
+SearchEngine::SearchEngine(const QString& libraryDir, EncoderSource encoder, int dimension, const QString& modelId,
+                           Catalog::Access access)
+    : encoder_(std::move(encoder))
     , modelId_(modelId)
     , catalog_(libraryDir, access)
 {
-    store_ = openVectorStore(catalog_, libraryDir, modelId, int(encoder.model().config().projectionDim),
-                             &rebuildReason_);
+    store_ = openVectorStore(catalog_, libraryDir, modelId, dimension, &rebuildReason_);
 }
 
 SearchEngine::~SearchEngine() = default;
@@ -114,7 +121,7 @@ std::vector<float> SearchEngine::textEmbedding(const QString& text)
     }
     if (int(result.size()) != store_->dimension()) {
         torch::NoGradGuard noGrad;
-        result = toVector(ClipEncoder::normalized(encoder_.embedTexts({text}))[0]);
+        result = toVector(ClipEncoder::normalized(encoder_(EncoderUse::Text).embedTexts({text}))[0]);
         try {
             if (!catalog_.isReadOnly())
                 catalog_.cacheTextEmbedding(modelId_, text, result);
@@ -144,8 +151,9 @@ std::vector<float> SearchEngine::imageEmbedding(const QString& imagePath)
             return stored;
     }
     torch::NoGradGuard noGrad;
-    const torch::Tensor pixels = encoder_.preprocessor().load(path);
-    return toVector(ClipEncoder::normalized(encoder_.embedPixels({pixels}))[0]);
+    const ClipEncoder& encoder = encoder_(EncoderUse::Image);
+    const torch::Tensor pixels = encoder.preprocessor().load(path);
+    return toVector(ClipEncoder::normalized(encoder.embedPixels({pixels}))[0]);
 }
 
 std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, const PhotoFilter& filter)

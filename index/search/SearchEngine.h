@@ -15,6 +15,7 @@
 #include <QDate>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -34,6 +35,13 @@ struct SearchHit {
 };
 
 enum class SortOrder { Relevance, Date };
+
+// What a query needs the model for: embedding a text or an image.
+enum class EncoderUse { Text, Image };
+// Gives the encoder for a use, loading it on the first call if it must
+// (the CLI loads only the tower asked for, and none for a query whose
+// embedding the catalog has cached). May throw clip::ModelError.
+using EncoderSource = std::function<const ClipEncoder&(EncoderUse)>;
 
 // A query in the query language (QueryParser.h) with what the CLI and the
 // window add to it.
@@ -72,6 +80,10 @@ public:
     // nothing is cached in the catalog and the FAISS file is not rewritten
     // (a stale one is rebuilt in memory only).
     SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId,
+                 Catalog::Access access = Catalog::Access::ReadWrite);
+    // The same with the encoder asked for only when a query must be
+    // embedded; `dimension` is the model's projection size (its config).
+    SearchEngine(const QString& libraryDir, EncoderSource encoder, int dimension, const QString& modelId,
                  Catalog::Access access = Catalog::Access::ReadWrite);
     ~SearchEngine();
 
@@ -114,7 +126,7 @@ private:
                                   QueryResults& results, std::vector<SearchHit>& found);
     std::optional<SearchHit> hitFor(qint64 id);
 
-    const ClipEncoder& encoder_;
+    EncoderSource encoder_;
     QString modelId_;
     Catalog catalog_;
     std::unique_ptr<VectorStore> store_;

@@ -99,6 +99,34 @@ private Q_SLOTS:
         QVERIFY(max < 0.9999);
     }
 
+    // A search loads only the tower it needs, with fp32 weights left in the
+    // file's mapping (issue 15's cold start): the same numbers as a full,
+    // copied load, and the missing tower refuses instead of running garbage.
+    void oneTowerAndInPlaceLoadsAgree()
+    {
+        const auto cpu = clip::chooseCompute(clip::DevicePreference::Cpu);
+        const QStringList texts{QStringLiteral("a dog on a beach"), QStringLiteral("receipt")};
+        const torch::Tensor full = encoder_->embedTexts(texts);
+        for (const auto storage : {clip::WeightStorage::Copy, clip::WeightStorage::InPlace}) {
+            const ClipEncoder text(dir_, cpu, clip::Towers::Text, storage);
+            QVERIFY(text.model().hasTextTower() && !text.model().hasVisionTower());
+            QVERIFY(torch::equal(text.embedTexts(texts), full));
+            QVERIFY_THROWS_EXCEPTION(std::logic_error,
+                                     text.embedPixels({encoder_->preprocessor().toTensor(
+                                         testimages::makePicture(64, 64, 1))}));
+        }
+        std::vector<torch::Tensor> pixels;
+        for (int seed = 0; seed < 3; ++seed)
+            pixels.push_back(encoder_->preprocessor().toTensor(testimages::makePicture(320, 240, seed)));
+        const torch::Tensor images = encoder_->embedPixels(pixels);
+        for (const auto storage : {clip::WeightStorage::Copy, clip::WeightStorage::InPlace}) {
+            const ClipEncoder vision(dir_, cpu, clip::Towers::Vision, storage);
+            QVERIFY(!vision.model().hasTextTower() && vision.model().hasVisionTower());
+            QVERIFY(torch::equal(vision.embedPixels(pixels), images));
+            QVERIFY_THROWS_EXCEPTION(std::logic_error, vision.embedTexts(texts));
+        }
+    }
+
     void imageEmbeddingsDiffer()
     {
         std::vector<torch::Tensor> pixels;
