@@ -53,7 +53,7 @@ depends="$(field Depends)"
 [ -n "$depends" ] || fail "Depends is empty (dpkg-shlibdeps found no libraries)"
 # One package per library family the binaries link. FAISS is linked in
 # statically (Debian 12 has no shared libfaiss); BLAS/LAPACK are its own needs.
-for want in libtorch libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 libsqlite3 libexiv2 libheif libblas liblapack libc6; do
+for want in libtorch libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 libsqlite3 libexiv2 libheif libraw libtesseract tesseract-ocr-eng libblas liblapack libc6; do
   [[ "$depends" == *"$want"* ]] || fail "Depends does not name $want: $depends"
 done
 [[ "$(field Recommends)" == *qt6-image-formats-plugins* ]] || fail "Recommends lacks qt6-image-formats-plugins (WebP/TIFF decoding)"
