@@ -9,7 +9,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 out="$root/docs/screenshots"
-cmake --build "$build" --target photosearch photosearch-cli make_shapes_clip make_demo_photos
+cmake --build "$build" --target photosearch photosearch-cli make_shapes_clip make_demo_photos make_text_photos
 work=$(mktemp -d)
 server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
@@ -18,11 +18,13 @@ trap cleanup EXIT
 model="$build/shapes-clip"
 "$build/tests/support/make_shapes_clip" "$model"
 "$build/tests/support/make_demo_photos" "$work/photos" 120
+"$build/tests/text/make_text_photos" "$work/photos/Documents"
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_CACHE_HOME="$work/home/.cache"
 export XDG_DATA_HOME="$work/home/.local/share" PHOTOSEARCH_MODELS="$work/models" PHOTOSEARCH_MODEL=
 mkdir -p "$HOME" "$out"
 cli="$build/app/photosearch-cli"
 "$cli" index --library "$work/lib" --model "$model" "$work/photos" >/dev/null
+"$cli" ocr --library "$work/lib" >/dev/null
 "$cli" album train --library "$work/lib" "Warm colours" \
     --positive $(ls "$work"/photos/*/*-red-* "$work"/photos/*/*-orange-* | head -6) \
     --negative $(ls "$work"/photos/*/*-blue-* | head -3) >/dev/null
@@ -30,6 +32,7 @@ cli="$build/app/photosearch-cli"
 shot() { xvfb-run -a -s "-screen 0 1400x900x24" "$build/app/photosearch" --size 1280x800 "$@"; }
 shot --library "$work/empty" --screenshot "$out/first-run.png"
 shot --library "$work/lib" --screenshot "$out/search.png" --query "a red circle" --select 0
+shot --library "$work/lib" --screenshot "$out/text-in-photos.png" --query "hardware store" --select 0
 images=$(ls "$work"/photos/Garden/*.jpg | head -6 | tr '\n' ',' | sed 's/,$//')
 shot --library "$work/lib" --screenshot "$out/classify.png" --classify "$images" \
     --labels "red, green, blue, yellow, purple"

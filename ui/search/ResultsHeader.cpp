@@ -70,9 +70,13 @@ QString ResultsHeader::summary(const SearchResults& r)
     const bool cut = r.cutScore > -std::numeric_limits<float>::infinity();
     if (r.all && r.goodMatches == 0 && shown > 0 && cut)
         return tr("No clear matches for “%1”; the %2 closest photos").arg(what, locale.toString(shown));
+    if (!r.all && cut && r.goodMatches == 1 && !r.moreGood)
+        return tr("1 good match for “%1”").arg(what);
     if (!r.all && cut && r.goodMatches > 0)
         return tr("%1%2 good matches for “%3”")
             .arg(locale.toString(qint64(r.goodMatches)), r.moreGood ? QStringLiteral("+") : QString(), what);
+    if (shown == 1)
+        return tr("1 photo for “%1”").arg(what);
     return tr("%1 photos for “%2”").arg(locale.toString(shown), what);
 }
 
