@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImageReader>
+#include <QPainter>
 
 #include <sys/stat.h>
 
@@ -198,6 +199,16 @@ QSize reducedJpegSize(QSize full, QSize need)
     return {};
 }
 
+QImage overWhite(const QImage& image)
+{
+    QImage out(image.size(), QImage::Format_RGB888);
+    out.fill(Qt::white);
+    QPainter painter(&out);
+    painter.drawImage(0, 0, image);
+    painter.end();
+    return out;
+}
+
 // Any format Qt reads, from `device` positioned at the file's start. The
 // header is read first: an image bomb is refused before its pixels are.
 // `exifOrientation` false leaves the pixels as stored (a RAW's preview,
@@ -234,7 +245,8 @@ DecodedImage decodeWithQt(QIODevice& device, ImageFormat format, const QString& 
     result.format = format;
     // Qt keeps the colour of transparent pixels, as PIL's convert("RGB")
     // does (the tests hold it to that).
-    result.image = image.convertToFormat(QImage::Format_RGB888);
+    result.image = target.overWhite && image.hasAlphaChannel() ? overWhite(image)
+                                                                : image.convertToFormat(QImage::Format_RGB888);
     if (reduced)
         result.fullSize = transposed ? size.transposed() : size;
     else

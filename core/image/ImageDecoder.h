@@ -39,6 +39,11 @@ struct DecodedImage {
 struct DecodeTarget {
     QSize size;
     Qt::AspectRatioMode mode = Qt::KeepAspectRatio;
+    // Transparent pixels laid over white instead of keeping their colour
+    // (usually black): what a person sees, and what OCR must read — black
+    // text on a transparent PNG is otherwise black on black. CLIP keeps
+    // PIL's convert("RGB") behaviour (false). Formats Qt decodes.
+    bool overWhite = false;
 
     // CLIP preprocessing: the shortest side stays >= `edge`.
     static DecodeTarget shortestSide(int edge) { return {QSize(edge, edge), Qt::KeepAspectRatioByExpanding}; }

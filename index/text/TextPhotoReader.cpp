@@ -20,15 +20,18 @@ PhotoText TextPhotoReader::read(qint64 photoId, const QString& path, bool all)
     out.languages = recognizer_.languages();
     try {
         // A JPEG decodes at a reduced DCT scale for the signal: a few ms.
-        const DecodedImage small =
-            ImageDecoder::decodeFile(path, DecodeTarget::fitInto(QSize(kTextSignalSide, kTextSignalSide)));
+        DecodeTarget signal = DecodeTarget::fitInto(QSize(kTextSignalSide, kTextSignalSide));
+        signal.overWhite = true; // text on a transparent PNG is read as a person sees it
+        const DecodedImage small = ImageDecoder::decodeFile(path, signal);
         out.likelihood = textLikelihood(small.image);
         if (!all && out.likelihood < kTextLikelihoodThreshold) {
             out.status = PhotoTextStatus::Skipped;
             return out;
         }
         const QSize cap(TextRecognizer::kMaxLongSide, TextRecognizer::kMaxLongSide);
-        const DecodedImage whole = ImageDecoder::decodeFile(path, DecodeTarget::fitInto(cap));
+        DecodeTarget target = DecodeTarget::fitInto(cap);
+        target.overWhite = true;
+        const DecodedImage whole = ImageDecoder::decodeFile(path, target);
         const RecognizedText text = recognize_(recognizer_, whole.image, path);
         if (!text.ok()) {
             out.status = PhotoTextStatus::Failed;

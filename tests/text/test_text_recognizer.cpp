@@ -2,8 +2,10 @@
 // receipt, a sign, a screenshot and a page, at an angle, blurred and through
 // JPEG; bad input never throws; a missing language pack is one sentence.
 #include "TextPhotos.h"
+#include "TextPhotoReader.h"
 #include "TextRecognizer.h"
 
+#include <QPainter>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void installedLanguagesListsEnglish();
     void languagesAreNormalized();
     void cancelCheckStopsARead();
+    void textOnATransparentPngIsRead();
 };
 
 void TestTextRecognizer::readsDistinctiveWords_data()
@@ -172,6 +175,32 @@ void TestTextRecognizer::languagesAreNormalized()
     QCOMPARE(TextRecognizer::normalizedLanguages(QStringLiteral(" eng+")), QStringLiteral("eng"));
     QCOMPARE(TextRecognizer::normalizedLanguages(QStringLiteral("eng ++ deu")), QStringLiteral("eng+deu"));
     QCOMPARE(TextRecognizer(QStringLiteral("eng+")).languages(), QStringLiteral("eng"));
+}
+
+// Exported graphics and stickers are often black text on a transparent
+// background, whose hidden colour is black: decoded as CLIP does (PIL's
+// convert("RGB")) it is black on black. The text pass lays it over white.
+void TestTextRecognizer::textOnATransparentPngIsRead()
+{
+    QImage image(1200, 400, QImage::Format_ARGB32);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    QFont font(QStringLiteral("DejaVu Sans"));
+    font.setPixelSize(96);
+    font.setBold(true);
+    painter.setFont(font);
+    painter.setPen(Qt::black);
+    painter.drawText(image.rect(), Qt::AlignCenter, QStringLiteral("PELICAN"));
+    painter.end();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("sticker.png"));
+    QVERIFY(image.save(path, "PNG"));
+    TextPhotoReader reader(QStringLiteral("eng"), [](TextRecognizer& r, const QImage& i, const QString&) {
+        return r.recognize(i);
+    });
+    const PhotoText text = reader.read(1, path, true);
+    QCOMPARE(text.status, PhotoTextStatus::Read);
+    QVERIFY2(text.text.contains(QStringLiteral("PELICAN"), Qt::CaseInsensitive), qPrintable(text.text));
 }
 
 QTEST_MAIN(TestTextRecognizer)
