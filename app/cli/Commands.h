@@ -28,4 +28,9 @@ int textCommand(const QStringList& args);
 // Writes one compact JSON object and a newline to stdout.
 void printJsonLine(const QJsonObject& object);
 
+// A PATH argument that is no photo of the library (tags, text): the sentence
+// on stderr and a {"path","error"} line on stdout, so that the other paths
+// still answer.
+void reportNotInLibrary(const QString& path);
+
 } // namespace photosearch::cli

@@ -122,11 +122,7 @@ int tagsCommand(const QStringList& args)
         const std::optional<qint64> id = photoIdForPath(catalog, path);
         if (!id) {
             ++unknown;
-            const QString error = QStringLiteral("%1 is not in the library; index its folder first "
-                                                 "(photosearch-cli index FOLDER).")
-                                      .arg(path);
-            std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(error));
-            printJsonLine(QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("error"), error}});
+            reportNotInLibrary(path);
             continue;
         }
         if (action == QLatin1String("confirm"))

@@ -25,6 +25,14 @@ void printJsonLine(const QJsonObject& object)
     std::fflush(stdout);
 }
 
+void reportNotInLibrary(const QString& path)
+{
+    const QString error =
+        QStringLiteral("%1 is not in the library; index its folder first (photosearch-cli index FOLDER).").arg(path);
+    std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(error));
+    printJsonLine(QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("error"), error}});
+}
+
 } // namespace photosearch::cli
 
 namespace {
