@@ -3,6 +3,7 @@
 // ViT-B/32-shaped model (random weights: speed does not depend on them).
 //
 //   bench_index [--photos N] [--workers N] [--batch N] [--full-decode] [--model DIR]
+//               [--dtype fp32|bf16]   (default: the machine's choice, clip::chooseCompute)
 //
 // The goal is a pipeline that keeps the encoder busy: photos/s end to end
 // close to the encoder's own images/s, and encoder busy time / wall time
@@ -16,6 +17,7 @@
 #include "Compute.h"
 #include "Indexer.h"
 #include "ModelIdentity.h"
+#include "VectorSet.h"
 #include "TestImages.h"
 
 #include <QCoreApplication>
@@ -96,14 +98,19 @@ int main(int argc, char** argv)
     const bool fullDecode = args.contains(QStringLiteral("--full-decode"));
     const int modelAt = args.indexOf(QStringLiteral("--model"));
 
-    const clip::ComputeOptions compute = clip::chooseCompute(clip::DevicePreference::Auto);
+    const int dtypeAt = args.indexOf(QStringLiteral("--dtype"));
+    const clip::ComputeOptions compute = clip::chooseCompute(
+        clip::DevicePreference::Auto, dtypeAt >= 0 && dtypeAt + 1 < args.size()
+                                          ? clip::parseDtype(args[dtypeAt + 1].toStdString())
+                                          : torch::ScalarType::Undefined);
     const int threads = compute.device.is_cpu() ? clip::configureCpuThreads() : 0;
     std::unique_ptr<ClipEncoder> loaded;
     std::unique_ptr<clip::ClipModel> random;
     QString modelId = QStringLiteral("random-vit-b-32");
     if (modelAt >= 0 && modelAt + 1 < args.size()) {
         loaded = std::make_unique<ClipEncoder>(args[modelAt + 1], compute);
-        modelId = modelIdForDirectory(args[modelAt + 1]);
+        modelId = vectorSetId(modelIdForDirectory(args[modelAt + 1]),
+                              QString::fromStdString(clip::dtypeName(compute.dtype)));
     } else {
         random = std::make_unique<clip::ClipModel>(clip::ClipModel::random(clip::ClipConfig::vitB32(), compute, 1));
     }

@@ -7,10 +7,16 @@ ClipEncoderCache::ClipEncoderCache(clip::DevicePreference device)
 {
 }
 
-std::shared_ptr<const ClipEncoder> ClipEncoderCache::acquire(const QString& modelDir, const QString& identity)
+std::shared_ptr<const ClipEncoder> ClipEncoderCache::acquire(const QString& modelDir, const QString& identity,
+                                                             torch::ScalarType preferred)
 {
-    const QString key = modelDir + QLatin1Char('\n') + identity;
     const std::lock_guard<std::mutex> lock(mutex_);
+    auto chosen = compute_.find(preferred);
+    if (chosen == compute_.end())
+        chosen = compute_.emplace(preferred, clip::chooseCompute(device_, torch::ScalarType::Undefined, preferred)).first;
+    const clip::ComputeOptions compute = chosen->second;
+    const QString key = modelDir + QLatin1Char('\n') + identity + QLatin1Char('\n')
+                        + QString::fromStdString(clip::describe(compute));
     for (auto it = loaded_.begin(); it != loaded_.end();) {
         if (it->second.expired())
             it = loaded_.erase(it);
@@ -19,9 +25,7 @@ std::shared_ptr<const ClipEncoder> ClipEncoderCache::acquire(const QString& mode
     }
     if (auto alive = loaded_[key].lock())
         return alive;
-    if (!compute_)
-        compute_ = clip::chooseCompute(device_);
-    auto encoder = std::make_shared<const ClipEncoder>(modelDir, *compute_);
+    auto encoder = std::make_shared<const ClipEncoder>(modelDir, compute);
     loaded_[key] = encoder;
     return encoder;
 }

@@ -29,12 +29,15 @@ public:
     // replaced on disk since the last load give a new id and a fresh load,
     // so embeddings are never stored under an id whose weights they did not
     // come from. A model is freed when its last holder lets go. Throws
-    // clip::ModelError like ClipEncoder.
-    std::shared_ptr<const ClipEncoder> acquire(const QString& modelDir, const QString& identity);
+    // clip::ModelError like ClipEncoder. `preferred`: the precision of the
+    // vectors the caller works with (clip::chooseCompute), one encoder per
+    // precision chosen.
+    std::shared_ptr<const ClipEncoder> acquire(const QString& modelDir, const QString& identity,
+                                               torch::ScalarType preferred = torch::ScalarType::Undefined);
 
 private:
     clip::DevicePreference device_;
-    std::optional<clip::ComputeOptions> compute_;
+    std::map<torch::ScalarType, clip::ComputeOptions> compute_; // by `preferred`
     std::mutex mutex_;
     std::map<QString, std::weak_ptr<const ClipEncoder>> loaded_;
 };

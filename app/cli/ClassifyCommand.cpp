@@ -13,6 +13,7 @@
 #include "LibraryArgs.h"
 #include "LibraryLocation.h"
 #include "ModelIdentity.h"
+#include "VectorSet.h"
 #include "ZeroShotClassifier.h"
 
 #include <QDir>
@@ -116,9 +117,13 @@ int classifyCommand(const QStringList& args)
             throw UsageError("no CLIP model given: pass --model DIR or --library DIR, or set PHOTOSEARCH_MODEL");
         requireModelFolder(modelDir);
     }
-    const ClipEncoder encoder(modelDir, computeFromArgs(a));
-    PromptEnsemble ensemble(encoder, templates,
-                            catalog ? catalogLabelStore(*catalog, modelIdForDirectory(modelDir)) : LabelEmbeddingStore{});
+    // Labels are cached with the library's vectors of this model, in their precision.
+    const QString filesId = modelIdForDirectory(modelDir);
+    const clip::ComputeOptions compute =
+        computeFromArgs(a, catalog ? existingPrecision(*catalog, filesId) : torch::ScalarType::Undefined);
+    const QString setId = catalog ? libraryVectorSet(*catalog, filesId, compute.dtype) : QString();
+    const ClipEncoder encoder(modelDir, compute);
+    PromptEnsemble ensemble(encoder, templates, catalog ? catalogLabelStore(*catalog, setId) : LabelEmbeddingStore{});
     const ZeroShotClassifier classifier(encoder, labels, ensemble);
     const int failed = classifyFiles(encoder, classifier, a.positionals());
     if (failed > 0)

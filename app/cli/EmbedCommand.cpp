@@ -47,7 +47,9 @@ int embedCommand(const QStringList& args)
         throw UsageError(e.what());
     }
     requireModelFolder(modelDir); // before chooseCompute, which may take seconds to start CUDA
-    const clip::ComputeOptions compute = clip::chooseCompute(device, dtype);
+    // fp32 unless asked: `embed` is the reference output (get_*_features), not
+    // library work, so it prefers the exact precision the device runs.
+    const clip::ComputeOptions compute = clip::chooseCompute(device, dtype, torch::kFloat32);
     QElapsedTimer timer;
     timer.start();
     const ClipEncoder encoder(modelDir, compute);

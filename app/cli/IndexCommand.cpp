@@ -11,6 +11,7 @@
 #include "ModelIdentity.h"
 #include "Tagger.h"
 #include "VectorCache.h"
+#include "VectorSet.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -160,15 +161,19 @@ int indexCommand(const QStringList& args)
     const QString libraryDir = openLibraryDir(a, LibraryUse::Create);
     refuseWhileIndexing(libraryDir);
     QString modelDir;
+    QString modelId;
+    clip::ComputeOptions compute;
     {
         const Catalog catalog(libraryDir);
         modelDir = resolveModelDir(a, catalog);
+        const QString filesId = modelIdForDirectory(modelDir);
+        // New photos join the library's vectors in their precision.
+        compute = computeFromArgs(a, existingPrecision(catalog, filesId));
+        modelId = vectorSetId(filesId, QString::fromStdString(clip::dtypeName(compute.dtype)));
     }
-    const clip::ComputeOptions compute = computeFromArgs(a);
     QElapsedTimer timer;
     timer.start();
     const ClipEncoder encoder(modelDir, compute);
-    const QString modelId = modelIdForDirectory(modelDir);
     std::fprintf(stderr, "Loaded %s (%s) on %s in %.2f s\n", qPrintable(modelDir), qPrintable(modelId),
                  clip::describe(compute).c_str(), double(timer.elapsed()) / 1000.0);
     IndexControl control;

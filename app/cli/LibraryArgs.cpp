@@ -90,7 +90,7 @@ QString resolveModelDir(const CliArgs& args, const Catalog& catalog)
     return dir;
 }
 
-clip::ComputeOptions computeFromArgs(const CliArgs& args)
+clip::ComputeOptions computeFromArgs(const CliArgs& args, torch::ScalarType preferred)
 {
     try {
         const clip::DevicePreference device =
@@ -98,7 +98,7 @@ clip::ComputeOptions computeFromArgs(const CliArgs& args)
         torch::ScalarType dtype = torch::ScalarType::Undefined;
         if (args.has(QStringLiteral("dtype")))
             dtype = clip::parseDtype(args.value(QStringLiteral("dtype")).toStdString());
-        return clip::chooseCompute(device, dtype);
+        return clip::chooseCompute(device, dtype, preferred);
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }

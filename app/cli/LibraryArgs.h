@@ -45,7 +45,10 @@ Catalog::Access libraryAccess(const QString& dir);
 QString resolveModelDir(const CliArgs& args, const Catalog& catalog);
 
 // From --device / --dtype; UsageError for bad values.
-clip::ComputeOptions computeFromArgs(const CliArgs& args);
+// `--device` and `--dtype`; without `--dtype`, `preferred` (the precision of
+// the library's vectors, VectorSet.h) where the device runs it natively, else
+// the device's best (clip::chooseCompute).
+clip::ComputeOptions computeFromArgs(const CliArgs& args, torch::ScalarType preferred = torch::ScalarType::Undefined);
 
 // From --after/--before (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]), --folder and
 // --format (comma-separated). UsageError for bad values.

@@ -6,6 +6,7 @@
 #include "LibraryArgs.h"
 #include "ModelFiles.h"
 #include "ModelIdentity.h"
+#include "VectorSet.h"
 #include "SearchEngine.h"
 
 #include <QJsonObject>
@@ -91,16 +92,21 @@ int run(const QStringList& args, Mode mode)
     const QString libraryDir = openLibraryDir(a, LibraryUse::Read);
     const Catalog::Access access = libraryAccess(libraryDir);
     QString modelDir;
+    QString setId;
+    clip::ComputeOptions compute;
     {
         const Catalog catalog(libraryDir, access);
         modelDir = resolveModelDir(a, catalog);
+        const QString filesId = modelIdForDirectory(modelDir);
+        compute = computeFromArgs(a, existingPrecision(catalog, filesId));
+        setId = libraryVectorSet(catalog, filesId, compute.dtype);
     }
     // The config is read now, so that a broken one is reported before searching.
     const clip::ClipConfig config = clip::ClipConfig::fromFile(clip::modelFilePath(modelDir.toStdString(), "config.json"));
-    auto encoders = std::make_shared<LazyEncoders>(modelDir, computeFromArgs(a));
+    auto encoders = std::make_shared<LazyEncoders>(modelDir, compute);
     SearchEngine engine(
         libraryDir, [encoders](EncoderUse use) -> const ClipEncoder& { return (*encoders)(use); },
-        int(config.projectionDim), modelIdForDirectory(modelDir), access);
+        int(config.projectionDim), setId, access);
     if (!engine.rebuildReason().isEmpty())
         std::fprintf(stderr, "Rebuilt the vector index from the catalog (%s).\n", qPrintable(engine.rebuildReason()));
     if (engine.vectorCount() == 0)

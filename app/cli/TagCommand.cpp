@@ -18,6 +18,7 @@
 #include "LibraryModel.h"
 #include "LibraryTags.h"
 #include "ModelIdentity.h"
+#include "VectorSet.h"
 #include "TagCorrections.h"
 #include "TagQueries.h"
 #include "Tagger.h"
@@ -47,7 +48,9 @@ int tagCommand(const QStringList& args)
     const QString libraryDir = openLibraryDir(a, LibraryUse::MustExist);
     Catalog catalog(libraryDir);
     const QString modelDir = resolveModelDir(a, catalog);
-    const QString modelId = modelIdForDirectory(modelDir);
+    const QString filesId = modelIdForDirectory(modelDir);
+    const clip::ComputeOptions compute = computeFromArgs(a, existingPrecision(catalog, filesId));
+    const QString modelId = libraryVectorSet(catalog, filesId, compute.dtype);
     if (vocabulary)
         setLibraryVocabulary(catalog, *vocabulary);
     if (catalog.embeddingCount(modelId) == 0)
@@ -55,7 +58,6 @@ int tagCommand(const QStringList& args)
 
     // The text tower only for labels the catalog has not stored yet.
     std::unique_ptr<ClipEncoder> encoder;
-    const clip::ComputeOptions compute = computeFromArgs(a);
     CatalogLabelEmbedder labels(catalog, modelId, [&]() -> const ClipEncoder& {
         if (!encoder) {
             std::fprintf(stderr, "Embedding the vocabulary with %s...\n", qPrintable(modelDir));

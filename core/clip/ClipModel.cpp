@@ -53,6 +53,27 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
 #endif
 }
 
+bool endsWith(const std::string& s, const std::string& tail)
+{
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Layer norms and the embedding tables live in the residual stream's dtype;
+// everything else (projections, biases, the patch embedding) feeds a matrix
+// product and takes its tower's product dtype. The forward pass reads each
+// tower's product dtype back from its weights.
+torch::ScalarType weightDtype(const std::string& name, const ComputeOptions& compute)
+{
+    const bool norm = name.find("layer_norm") != std::string::npos || name.find("layrnorm") != std::string::npos
+                      || name.find("layernorm") != std::string::npos;
+    const bool table = endsWith(name, "token_embedding.weight") || endsWith(name, "position_embedding.weight")
+                       || endsWith(name, "class_embedding");
+    if (norm || table)
+        return compute.residualDtype();
+    const bool text = name.compare(0, 11, "text_model.") == 0 || name == "text_projection.weight";
+    return text ? compute.textDtype() : compute.dtype;
+}
+
 // The stored fp32 tensor wrapped where it lies in the mapping, keeping the
 // file open; nullopt where it needs converting, checking (a wrong shape: the
 // copying load names it) or is misaligned for its type.
@@ -79,7 +100,7 @@ ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& com
     const ClipConfig config = ClipConfig::fromFile(modelFilePath(modelDir, "config.json"));
     const auto shared = std::make_shared<const SafeTensorsFile>(modelFilePath(modelDir, "model.safetensors"));
     const SafeTensorsFile& file = *shared;
-    const bool mapped = storage == WeightStorage::InPlace && compute.device.is_cpu() && compute.dtype == torch::kFloat32;
+    const bool mapped = storage == WeightStorage::InPlace && compute.device.is_cpu();
     return build(config, compute, [&](const std::string& name, const std::vector<int64_t>& shape) {
         // transformers falls back to the config's initial value, as we do.
         if (name == "logit_scale") {
@@ -92,7 +113,7 @@ ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& com
                                  + shapeToString(file.tensors().at(name).shape) + "; expected a single value.");
             return t;
         }
-        if (mapped)
+        if (mapped && weightDtype(name, compute) == torch::kFloat32)
             if (std::optional<torch::Tensor> t = inPlace(shared, name, shape))
                 return *t;
         // Convert on the CPU in fp32 first: stacking and scaling stay exact,
@@ -151,9 +172,8 @@ ClipModel ClipModel::build(const ClipConfig& config, const ComputeOptions& compu
                           Towers towers)
 {
     c10::InferenceMode guard;
-    const auto options = torch::TensorOptions().device(compute.device).dtype(compute.dtype);
     auto get = [&](const std::string& name, const std::vector<int64_t>& shape) {
-        return source(name, shape).to(options).contiguous();
+        return source(name, shape).to(compute.device, weightDtype(name, compute)).contiguous();
     };
     ClipModel m;
     m.config_ = config;
@@ -199,7 +219,8 @@ torch::Tensor ClipModel::runLayer(const Layer& w, const TowerConfig& c, torch::T
     const int64_t heads = c.heads;
     const int64_t hd = d / heads;
 
-    torch::Tensor h = torch::layer_norm(x, {d}, w.ln1Weight, w.ln1Bias, c.layerNormEps);
+    const torch::ScalarType product = w.qkvWeight.scalar_type(); // .to() is a no-op where it is the residual's
+    torch::Tensor h = torch::layer_norm(x, {d}, w.ln1Weight, w.ln1Bias, c.layerNormEps).to(product);
     torch::Tensor q, k, v;
     if (!keep.defined()) {
         torch::Tensor qkv = torch::linear(h, w.qkvWeight, w.qkvBias).view({b, len, 3, heads, hd}).permute({2, 0, 3, 1, 4});
@@ -221,7 +242,7 @@ torch::Tensor ClipModel::runLayer(const Layer& w, const TowerConfig& c, torch::T
     }
     torch::Tensor a = attention(q, k, v, mask).transpose(1, 2).reshape({b, -1, d});
     x = x + torch::linear(a, w.outWeight, w.outBias);
-    h = torch::layer_norm(x, {d}, w.ln2Weight, w.ln2Bias, c.layerNormEps);
+    h = torch::layer_norm(x, {d}, w.ln2Weight, w.ln2Bias, c.layerNormEps).to(product);
     h = activate(torch::linear(h, w.fc1Weight, w.fc1Bias), c.activation);
     return x.add_(torch::linear(h, w.fc2Weight, w.fc2Bias));
 }
@@ -233,7 +254,7 @@ torch::Tensor ClipModel::runTower(const Tower& t, const TowerConfig& c, torch::T
     for (size_t l = 0; l + 1 < n; ++l)
         x = runLayer(t.layers[l], c, x, mask, {});
     x = runLayer(t.layers[n - 1], c, x, lastMask, keep).squeeze(1);
-    x = torch::layer_norm(x, {c.hidden}, t.finalLnWeight, t.finalLnBias, c.layerNormEps);
+    x = torch::layer_norm(x, {c.hidden}, t.finalLnWeight, t.finalLnBias, c.layerNormEps).to(t.projection.scalar_type());
     return torch::linear(x, t.projection).to(torch::kCPU, torch::kFloat32);
 }
 
@@ -250,14 +271,11 @@ torch::Tensor ClipModel::encodeImages(const torch::Tensor& pixels) const
     const int64_t b = pixels.size(0);
     if (b == 0)
         return torch::empty({0, config_.projectionDim});
-    // On the CPU, throughput peaks at about 8 images per pass (bench_clip:
-    // 27 images/s at 8, 20 at 128 on 2 cores) because larger activations fall
-    // out of cache, so larger batches run in slices of that size.
-    constexpr int64_t kCpuSlice = 8;
-    if (compute_.device.is_cpu() && b > kCpuSlice) {
+    const int64_t slice = compute_.imagesPerPass();
+    if (slice > 0 && b > slice) {
         std::vector<torch::Tensor> parts;
-        for (int64_t i = 0; i < b; i += kCpuSlice)
-            parts.push_back(encodeImages(pixels.narrow(0, i, std::min(kCpuSlice, b - i))));
+        for (int64_t i = 0; i < b; i += slice)
+            parts.push_back(encodeImages(pixels.narrow(0, i, std::min(slice, b - i))));
         return torch::cat(parts);
     }
     const int64_t g = vc.gridSize();
@@ -265,11 +283,11 @@ torch::Tensor ClipModel::encodeImages(const torch::Tensor& pixels) const
     const int64_t d = vc.hidden;
     // A stride-P convolution with a PxP kernel is one matrix product over
     // the flattened patches.
-    torch::Tensor patches = pixels.to(compute_.device, compute_.dtype)
+    torch::Tensor patches = pixels.to(compute_.device, patchWeight_.scalar_type())
                                 .reshape({b, vc.channels, g, p, g, p})
                                 .permute({0, 2, 4, 1, 3, 5})
                                 .reshape({b, g * g, vc.channels * p * p});
-    torch::Tensor x = torch::matmul(patches, patchWeight_.t());
+    torch::Tensor x = torch::matmul(patches, patchWeight_.t()).to(compute_.residualDtype());
     x = torch::cat({classEmbedding_.view({1, 1, d}).expand({b, 1, d}), x}, 1) + visionPositions_;
     x = torch::layer_norm(x, {d}, preLnWeight_, preLnBias_, vc.layerNormEps);
     const torch::Tensor keep = torch::zeros({b}, torch::TensorOptions().dtype(torch::kLong).device(compute_.device));
@@ -325,7 +343,7 @@ torch::Tensor ClipModel::encodeTokens(const std::vector<std::vector<int64_t>>& i
     const int64_t d = tc.hidden;
     torch::Tensor x = tokenEmbedding_.index_select(0, tokenIds).view({b, len, d}) + textPositions_.narrow(0, 0, len);
 
-    const auto maskOpts = torch::TensorOptions().dtype(compute_.dtype).device(compute_.device);
+    const auto maskOpts = torch::TensorOptions().dtype(text_.projection.scalar_type()).device(compute_.device);
     const double ninf = -std::numeric_limits<double>::infinity();
     torch::Tensor mask = torch::full({len, len}, ninf, maskOpts).triu(1).view({1, 1, len, len});
     // The last block computes only the pooled row of each sequence.

@@ -1,5 +1,7 @@
 #include "Compute.h"
 
+#include "CpuFeatures.h"
+
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
@@ -46,23 +48,41 @@ std::string dtypeName(torch::ScalarType dtype)
     }
 }
 
-ComputeOptions chooseCompute(DevicePreference preference, torch::ScalarType dtypeOverride)
+bool runsNatively(const torch::Device& device, torch::ScalarType dtype)
 {
-    const bool cuda = torch::cuda::is_available();
+    if (dtype == torch::kFloat32)
+        return true;
+    if (device.is_cuda())
+        return dtype == torch::kFloat16 || dtype == torch::kBFloat16;
+    return dtype == torch::kBFloat16 && cpuFeatures().fastBf16();
+}
+
+ComputeOptions chooseCompute(DevicePreference preference, torch::ScalarType dtypeOverride, torch::ScalarType preferred)
+{
+    const bool cuda = preference != DevicePreference::Cpu && torch::cuda::is_available();
     if (preference == DevicePreference::Cuda && !cuda)
         throw std::runtime_error("CUDA was requested but no usable CUDA device was found; use --device cpu.");
     ComputeOptions c;
-    if (cuda && preference != DevicePreference::Cpu) {
-        c.device = torch::Device(torch::kCUDA, 0);
-        c.dtype = dtypeOverride == torch::ScalarType::Undefined ? torch::kFloat16 : dtypeOverride;
-    } else {
-        c.device = torch::kCPU;
-        if (dtypeOverride != torch::ScalarType::Undefined && dtypeOverride != torch::kFloat32)
-            throw std::runtime_error("Half precision is only supported on CUDA; use fp32 on the CPU.");
-        c.dtype = torch::kFloat32;
+    c.device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    if (!cuda && dtypeOverride == torch::kFloat16)
+        throw std::runtime_error("fp16 is only supported on CUDA; use fp32 or bf16 on the CPU.");
+    if (dtypeOverride != torch::ScalarType::Undefined)
+        c.dtype = dtypeOverride;
+    else if (preferred != torch::ScalarType::Undefined && runsNatively(c.device, preferred))
+        c.dtype = preferred;
+    else if (cuda)
+        c.dtype = torch::kFloat16;
+    else
+        c.dtype = runsNatively(c.device, torch::kBFloat16) ? torch::kBFloat16 : torch::kFloat32;
+    if (!cuda)
         configureCpuThreads();
-    }
     return c;
+}
+
+int ComputeOptions::decodeWorkers(int cores) const
+{
+    cores = std::max(1, cores);
+    return std::min(8, device.is_cuda() ? std::max(2, cores - 1) : std::max(2, cores / 2));
 }
 
 namespace {

@@ -34,7 +34,7 @@ namespace {
 void runStages(const clip::ClipModel& model, const ImagePreprocessor& preprocessor, const IndexOptions& options,
                IndexPlan& plan, WriteStage& write, IndexControl& control, IndexSummary& summary)
 {
-    const PipelineSizing sizing = choosePipelineSizing(options, model.compute().device.is_cuda(), plan.jobs.size());
+    const PipelineSizing sizing = choosePipelineSizing(options, model.compute(), plan.jobs.size());
     const JobProcessor processor(*plan.matcher, preprocessor, options.reducedDecode);
     PipelineLinks links(sizing.batchSize * 3, control);
     DecodeStage decode(plan.jobs, processor, links, sizing.workers);

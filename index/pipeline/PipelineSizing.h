@@ -1,7 +1,8 @@
 #pragma once
 // How many decode workers and how large an encoder batch a run uses: the
-// options when given, else chosen from the cores and the device.
+// options when given, else the compute policy's (clip::ComputeOptions).
 
+#include "Compute.h"
 #include "IndexTypes.h"
 
 #include <cstddef>
@@ -14,6 +15,6 @@ struct PipelineSizing {
 };
 
 // `jobs`: files to read; never more workers than that (but at least one).
-PipelineSizing choosePipelineSizing(const IndexOptions& options, bool cuda, size_t jobs);
+PipelineSizing choosePipelineSizing(const IndexOptions& options, const clip::ComputeOptions& compute, size_t jobs);
 
 } // namespace photosearch

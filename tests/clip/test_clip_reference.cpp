@@ -198,12 +198,17 @@ void checkShape(const Shape& s)
     }
     auto stored = writeSafetensors((dir / "model.safetensors").string(), randomWeights(s), s.dtype);
     const ClipModel model = ClipModel::load(dir.string(), ComputeOptions{});
+    // bf16 products on the CPU (fp32 residual stream): what indexing runs on
+    // CPUs with bf16 units. Emulated elsewhere, so it is checked everywhere.
+    const ClipModel bf16 = ClipModel::load(dir.string(), ComputeOptions{torch::kCPU, torch::kBFloat16});
     fs::remove_all(dir);
 
     const torch::Tensor pixels = torch::randn({3, 3, s.imageSize, s.imageSize});
     const torch::Tensor want = refImage(pixels, stored, s);
     const double e = testsupport::relativeL2(model.encodeImages(pixels), want);
     VERIFY_MSG(e < 1e-4, s.name << ": image relative error " << e);
+    const double imageCos = testsupport::minRowCosine(bf16.encodeImages(pixels), want);
+    VERIFY_MSG(imageCos >= 0.999, s.name << ": bf16 image cosine " << imageCos);
 
     const std::vector<std::vector<int64_t>> texts = {
         {s.vocab - 2, 5, 17, 3, s.eos},
@@ -216,6 +221,8 @@ void checkShape(const Shape& s)
         const double single = testsupport::relativeL2(model.encodeTokens({texts[i]}), ref);
         const double batched = testsupport::relativeL2(batch[int64_t(i)].unsqueeze(0), ref);
         VERIFY_MSG(single < 1e-4 && batched < 1e-4, s.name << ": text " << i << " relative error " << single << " / " << batched);
+        const double textCos = testsupport::minRowCosine(bf16.encodeTokens({texts[i]}), ref);
+        VERIFY_MSG(textCos >= 0.999, s.name << ": bf16 text " << i << " cosine " << textCos);
     }
 }
 

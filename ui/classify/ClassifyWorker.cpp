@@ -10,6 +10,7 @@
 #include "LibraryLocation.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
+#include "VectorSet.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -36,14 +37,7 @@ void ClassifyWorker::ensureModel(int requestId, const QString& modelDir)
 {
     // The id is read each time: weights replaced on disk give a new id, and
     // label embeddings must never be stored under an id they did not come from.
-    const QString modelId = modelIdForDirectory(modelDir);
-    if (encoder_ && encoder_->modelDir() == modelDir && modelId == modelId_ && ensemble_)
-        return;
-    ensemble_.reset();
-    encoder_.reset();
-    Q_EMIT status(requestId, tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-    encoder_ = encoders_->acquire(modelDir, modelId);
-    modelId_ = modelId;
+    const QString filesId = modelIdForDirectory(modelDir);
     // The library's catalog caches label embeddings when the library exists;
     // without it classification still works (the CLI's rule).
     if (!catalog_ && QFileInfo::exists(QDir(libraryDir_).filePath(QStringLiteral("catalog.sqlite")))) {
@@ -54,6 +48,17 @@ void ClassifyWorker::ensureModel(int requestId, const QString& modelDir)
             qWarning("Classify: label embeddings will not be kept, the catalog could not be opened: %s", e.what());
         }
     }
+    // Labels are kept with the library's vectors of this model, in their precision.
+    const torch::ScalarType preferred = catalog_ ? existingPrecision(*catalog_, filesId) : torch::ScalarType::Undefined;
+    if (encoder_ && encoder_->modelDir() == modelDir && filesId == filesId_ && preferred == preferred_ && ensemble_)
+        return;
+    ensemble_.reset();
+    encoder_.reset();
+    Q_EMIT status(requestId, tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
+    encoder_ = encoders_->acquire(modelDir, filesId, preferred);
+    filesId_ = filesId;
+    preferred_ = preferred;
+    modelId_ = catalog_ ? libraryVectorSet(*catalog_, filesId, encoder_->model().compute().dtype) : filesId;
     ensemble_ = std::make_unique<PromptEnsemble>(
         *encoder_, defaultPromptTemplates(),
         catalog_ ? catalogLabelStore(*catalog_, modelId_) : LabelEmbeddingStore{});
@@ -84,6 +89,7 @@ void ClassifyWorker::setEncoders(std::shared_ptr<ClipEncoderCache> encoders)
     ensemble_.reset(); // it embeds with encoder_
     encoder_.reset();
     modelId_.clear();
+    filesId_.clear();
     encoders_ = std::move(encoders);
 }
 

@@ -11,6 +11,8 @@
 // run. An image that cannot be read gets its own row with a sentence; the
 // others are still answered.
 
+#include <c10/core/ScalarType.h>
+
 #include "ClassifyTypes.h"
 
 #include <QObject>
@@ -58,7 +60,9 @@ private:
     std::shared_ptr<ClipEncoderCache> encoders_;
     std::shared_ptr<const std::atomic_int> latest_;
     std::shared_ptr<const ClipEncoder> encoder_;
-    QString modelId_;
+    QString modelId_; // the vector set labels are kept with (VectorSet.h)
+    QString filesId_; // the model files' id (ModelIdentity.h)
+    c10::ScalarType preferred_ = c10::ScalarType::Undefined;
     std::unique_ptr<Catalog> catalog_;         // the label store's catalog, when the library exists
     std::unique_ptr<PromptEnsemble> ensemble_; // per model; keeps labels in memory too
 };

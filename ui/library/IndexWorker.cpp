@@ -14,6 +14,7 @@
 #include "SqliteConnection.h"
 #include "Tagger.h"
 #include "VectorCache.h"
+#include "VectorSet.h"
 #include "VectorStore.h"
 
 #include <QDir>
@@ -50,8 +51,15 @@ IndexSummary IndexWorker::index(const QString& folder, const QString& modelDir, 
                                 IndexControl& control, QString* libraryModel)
 {
     Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-    const QString modelId = modelIdForDirectory(modelDir);
-    const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir, modelId);
+    const QString filesId = modelIdForDirectory(modelDir);
+    torch::ScalarType preferred;
+    {
+        const Catalog catalog(libraryDir_);
+        preferred = existingPrecision(catalog, filesId); // new photos join the vectors there
+    }
+    const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir, filesId, preferred);
+    const QString modelId =
+        vectorSetId(filesId, QString::fromStdString(clip::dtypeName(encoder->model().compute().dtype)));
     applyCpuThreads(threads_);
     IndexSummary summary;
     if (control.isCancelled()) {

@@ -8,6 +8,7 @@
 #include "LibraryRoots.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
+#include "VectorSet.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -90,8 +91,11 @@ void LibraryWorker::chooseModel(const QString& dir)
 {
     const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
     try {
-        const QString modelId = modelIdForDirectory(clean); // hashes the headers
+        const QString filesId = modelIdForDirectory(clean); // hashes the headers
         Catalog catalog(libraryDir_);
+        // The set of its vectors already here; without any, the bare id stands
+        // until the first index run records the set it fills.
+        const QString modelId = libraryVectorSet(catalog, filesId, QStringLiteral("fp32"));
         const QString current = libraryModelId(catalog);
         // Nothing is lost by switching at once when no photo has vectors of
         // the current model, or when there is no folder to re-index with it.

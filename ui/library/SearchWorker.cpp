@@ -3,11 +3,13 @@
 
 #include "SearchWorker.h"
 
+#include "Catalog.h"
 #include "CatalogRepair.h"
 #include "ComputeThreads.h"
 #include "LibraryLocation.h"
 #include "ModelError.h"
 #include "ModelIdentity.h"
+#include "VectorSet.h"
 #include "VectorStore.h"
 
 #include <QDir>
@@ -48,15 +50,23 @@ void SearchWorker::ensureEngine(const QString& modelDir)
     // First search, another model, or after an index run: the files in the
     // folder may have changed meanwhile (another id), and vectors stored
     // under the new id must not be searched with the old weights.
-    const QString modelId = modelIdForDirectory(modelDir);
-    if (!encoder_ || encoder_->modelDir() != modelDir || modelId != modelId_) {
+    const QString filesId = modelIdForDirectory(modelDir);
+    const Catalog catalog(libraryDir_, LibraryLocation::catalogAccess(libraryDir_));
+    // Queries in the precision of the library's vectors (VectorSet.h).
+    const torch::ScalarType preferred = existingPrecision(catalog, filesId);
+    if (!encoder_ || encoder_->modelDir() != modelDir || filesId != filesId_ || preferred != preferred_) {
         engine_.reset();
         encoder_.reset();
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
-        modelId_ = modelId;
-        encoder_ = encoders_->acquire(modelDir, modelId_);
+        filesId_ = filesId;
+        preferred_ = preferred;
+        encoder_ = encoders_->acquire(modelDir, filesId, preferred);
         applyCpuThreads(threads_);
     }
+    const QString modelId = libraryVectorSet(catalog, filesId, encoder_->model().compute().dtype);
+    if (modelId != modelId_)
+        engine_.reset();
+    modelId_ = modelId;
     if (!engine_) {
         // A read-only library (PHOTOSEARCH_READ_ONLY=1, an unwritable folder)
         // is searched as the CLI searches it: no query cache, no FAISS rewrite.

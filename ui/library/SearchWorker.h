@@ -9,6 +9,8 @@
 // Requests carry an id; one that is no longer the latest when its turn comes
 // is skipped, so fast typing never queues up stale searches.
 
+#include <c10/core/ScalarType.h>
+
 #include "LibraryTypes.h"
 
 #include <QObject>
@@ -65,7 +67,9 @@ private:
     std::shared_ptr<const std::atomic_int> latest_;
     std::shared_ptr<ClipEncoderCache> encoders_;
     std::shared_ptr<const ClipEncoder> encoder_;
-    QString modelId_;
+    QString modelId_; // the vector set searched (VectorSet.h)
+    QString filesId_; // the model files' id (ModelIdentity.h)
+    c10::ScalarType preferred_ = c10::ScalarType::Undefined;
     std::unique_ptr<SearchEngine> engine_;
     int threads_ = 0;
 };
