@@ -105,7 +105,7 @@ int main(int argc, char** argv)
                                           : torch::ScalarType::Undefined);
     const int threads = compute.device.is_cpu() ? clip::configureCpuThreads() : 0;
     std::unique_ptr<ClipEncoder> loaded;
-    std::unique_ptr<clip::ClipModel> random;
+    std::unique_ptr<clip::TowerEngine> random;
     QString modelId = QStringLiteral("random-vit-b-32");
     if (modelAt >= 0 && modelAt + 1 < args.size()) {
         loaded = std::make_unique<ClipEncoder>(args[modelAt + 1], compute);
@@ -114,7 +114,7 @@ int main(int argc, char** argv)
     } else {
         random = std::make_unique<clip::ClipModel>(clip::ClipModel::random(clip::ClipConfig::vitB32(), compute, 1));
     }
-    const clip::ClipModel& model = loaded ? loaded->model() : *random;
+    const clip::TowerEngine& model = loaded ? loaded->model() : *random;
     const ImagePreprocessor preprocessor = loaded ? loaded->preprocessor() : ImagePreprocessor();
     std::printf("device: %s, %d torch threads, batch %d, %s decode\n", clip::describe(compute).c_str(), threads, batch,
                 fullDecode ? "full" : "reduced");

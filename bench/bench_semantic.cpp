@@ -192,7 +192,7 @@ int main(int argc, char** argv)
         torch::set_num_threads(threads);
     std::printf("%s, %d threads, tokenizer %s\n", clip::describe(compute).c_str(), torch::get_num_threads(),
                 qPrintable(tokenizerDir));
-    ClipEncoder encoder(clip::ClipModel::random(clip::ClipConfig::vitB32(), compute, 1),
+    ClipEncoder encoder(std::make_unique<clip::ClipModel>(clip::ClipModel::random(clip::ClipConfig::vitB32(), compute, 1)),
                         ClipTokenizer::fromDirectory(tokenizerDir), PreprocessConfig{}, QStringLiteral("random ViT-B/32"));
     QTemporaryDir temp;
     benchClassify(encoder, temp.path(), option(args, QStringLiteral("--photos"), QStringLiteral("10")).toInt(),

@@ -3,14 +3,16 @@
 // read from the same Hugging Face layout, so text and images can be embedded
 // from strings and files. Shared by the CLI, the indexer and the GUI.
 
-#include "ClipModel.h"
 #include "ClipTokenizer.h"
+#include "TowerEngine.h"
 #include "ImagePreprocessor.h"
 
 #include <QString>
 #include <QStringList>
 
 #include <torch/types.h>
+
+#include <memory>
 
 namespace photosearch {
 
@@ -23,11 +25,11 @@ public:
                 clip::Towers towers = clip::Towers::Both, clip::WeightStorage storage = clip::WeightStorage::Copy);
     // From parts already made, e.g. a random ViT-B/32-shaped model and the
     // real tokenizer for benchmarks; `label` stands for the directory.
-    ClipEncoder(clip::ClipModel model, ClipTokenizer tokenizer, const PreprocessConfig& preprocess,
+    ClipEncoder(std::unique_ptr<clip::TowerEngine> model, ClipTokenizer tokenizer, const PreprocessConfig& preprocess,
                 const QString& label);
 
     const QString& modelDir() const { return modelDir_; }
-    const clip::ClipModel& model() const { return model_; }
+    const clip::TowerEngine& model() const { return *model_; }
     const ClipTokenizer& tokenizer() const { return tokenizer_; }
     const ImagePreprocessor& preprocessor() const { return preprocessor_; }
 
@@ -41,7 +43,7 @@ public:
 
 private:
     QString modelDir_;
-    clip::ClipModel model_;
+    std::unique_ptr<const clip::TowerEngine> model_;
     ClipTokenizer tokenizer_;
     ImagePreprocessor preprocessor_;
 };

@@ -9,6 +9,7 @@
 #include "LibraryModel.h"
 #include "LibraryRoots.h"
 #include "ModelIdentity.h"
+#include "PhaseTimings.h"
 #include "Tagger.h"
 #include "VectorCache.h"
 #include "VectorSet.h"
@@ -156,6 +157,8 @@ int indexCommand(const QStringList& args)
     options.workers = numberOption(a, QStringLiteral("workers"), 0, 0);
     options.batchSize = numberOption(a, QStringLiteral("batch"), 0, 0);
 
+    PhaseClock phases; // PHOTOSEARCH_TIMINGS=1 (PhaseTimings.h)
+    logPhase("cli: started", 0);
     QStringList skippedRoots;
     options.roots = usableRoots(options.roots, &skippedRoots);
     const QString libraryDir = openLibraryDir(a, LibraryUse::Create);
@@ -171,11 +174,13 @@ int indexCommand(const QStringList& args)
         compute = computeFromArgs(a, existingPrecision(catalog, filesId));
         modelId = vectorSetId(filesId, QString::fromStdString(clip::dtypeName(compute.dtype)));
     }
+    phases.mark("cli: library opened, model found");
     QElapsedTimer timer;
     timer.start();
     const ClipEncoder encoder(modelDir, compute);
     std::fprintf(stderr, "Loaded %s (%s) on %s in %.2f s\n", qPrintable(modelDir), qPrintable(modelId),
                  clip::describe(compute).c_str(), double(timer.elapsed()) / 1000.0);
+    phases.mark("cli: model loaded");
     IndexControl control;
     interrupted = 0;
     std::signal(SIGINT, onInterrupt);
@@ -209,8 +214,11 @@ int indexCommand(const QStringList& args)
     const IndexSummary s = indexer.run(options, &control, std::ref(printer));
     if (::isatty(STDERR_FILENO))
         std::fputc('\n', stderr);
+    logPhase("indexer: pipeline (read, encode, write)", s.pipelineSeconds);
+    phases.mark("cli: index run");
     if (!s.cancelled)
         tagNewPhotos(libraryDir, modelId, encoder);
+    phases.mark("cli: tags brought up to date");
     {
         Catalog catalog(libraryDir);
         // The window watches the library's folders and re-indexes them after a
@@ -220,11 +228,12 @@ int indexCommand(const QStringList& args)
                 addLibraryRoot(catalog, root);
         // A run that ended well is a good moment for the spare copy (CatalogBackup.h).
         if (!s.cancelled)
-            refreshLastGoodCopy(catalog.connection());
+            refreshLastGoodCopy(catalog.connection(), lastGoodCopyMaxAge(s.changedCatalog()));
         const QString notice = otherModelNotice(catalog, modelId);
         if (!notice.isEmpty())
             std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(notice));
     }
+    phases.mark("cli: roots, last-good copy, notices");
     for (const QString& root : s.missingRoots)
         std::fprintf(stderr, "photosearch-cli: %s cannot be read or is empty; nothing under it was changed.\n",
                      qPrintable(root));

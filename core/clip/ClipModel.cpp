@@ -122,6 +122,12 @@ ClipModel ClipModel::load(const std::string& modelDir, const ComputeOptions& com
     }, towers);
 }
 
+std::unique_ptr<TowerEngine> openTowers(const std::string& modelDir, const ComputeOptions& compute, Towers towers,
+                                        WeightStorage storage)
+{
+    return std::make_unique<ClipModel>(ClipModel::load(modelDir, compute, towers, storage));
+}
+
 ClipModel ClipModel::random(const ClipConfig& config, const ComputeOptions& compute, uint64_t seed)
 {
     torch::manual_seed(seed);

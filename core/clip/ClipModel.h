@@ -1,10 +1,12 @@
 #pragma once
-// The two CLIP towers with Hugging Face `get_image_features` /
+// The two CLIP towers in LibTorch, with Hugging Face `get_image_features` /
 // `get_text_features` semantics: the outputs are the projections, not
-// normalised. Inference only; every method is const and thread-safe.
+// normalised. Inference only; every method is const and thread-safe. The
+// TowerEngine behind which fp32/bf16 CPU and CUDA run (TowerEngine.h).
 
 #include "ClipConfig.h"
 #include "Compute.h"
+#include "TowerEngine.h"
 
 #include <torch/types.h>
 
@@ -14,19 +16,7 @@
 
 namespace clip {
 
-// Which towers to read. A text search needs only the text tower (ViT-B/32:
-// 63 M of 151 M parameters), an image only the vision tower; reading just
-// that one is what makes a search start fast.
-enum class Towers { Both, Text, Vision };
-
-// Copy: the weights are read into memory of their own. InPlace: fp32 weights
-// computed on the CPU stay in the file's read-only mapping (no copy, and the
-// pages of the token table a query does not use are never read), which keeps
-// the file mapped for the model's life: for short-lived processes, as a file
-// truncated in place under a mapping faults its reader.
-enum class WeightStorage { Copy, InPlace };
-
-class ClipModel {
+class ClipModel final : public TowerEngine {
 public:
     // Reads `config.json` and `model.safetensors` from a Hugging Face CLIP
     // directory; the weights of towers not asked for are neither read nor
@@ -37,25 +27,16 @@ public:
     // The same architecture with random weights; for benchmarks and tests.
     static ClipModel random(const ClipConfig& config, const ComputeOptions& compute, uint64_t seed = 0);
 
-    const ClipConfig& config() const { return config_; }
-    const ComputeOptions& compute() const { return compute_; }
-    // exp(logit_scale): the factor applied to cosine similarities.
-    double logitScale() const { return logitScale_; }
-    bool hasTextTower() const { return towers_ != Towers::Vision; }
-    bool hasVisionTower() const { return towers_ != Towers::Text; }
+    const ClipConfig& config() const override { return config_; }
+    const ComputeOptions& compute() const override { return compute_; }
+    double logitScale() const override { return logitScale_; }
+    bool hasTextTower() const override { return towers_ != Towers::Vision; }
+    bool hasVisionTower() const override { return towers_ != Towers::Text; }
 
-    // pixels: [B, C, S, S] preprocessed images (any device/float dtype).
-    // Returns [B, projectionDim] float32 on the CPU. Throws std::logic_error
-    // when the vision tower was not loaded.
-    torch::Tensor encodeImages(const torch::Tensor& pixels) const;
-
-    // Token ids with start and end tokens, at most maxPositions each. The
-    // tower runs only up to the end token (the causal mask makes later tokens
-    // irrelevant). Returns [B, projectionDim] float32 on the CPU. Throws
-    // std::invalid_argument on an empty or over-long sequence or an id
-    // outside the vocabulary, std::logic_error when the text tower was not
-    // loaded.
-    torch::Tensor encodeTokens(const std::vector<std::vector<int64_t>>& ids) const;
+    torch::Tensor encodeImages(const torch::Tensor& pixels) const override;
+    // The tower runs only up to the end token (the causal mask makes later
+    // tokens irrelevant).
+    torch::Tensor encodeTokens(const std::vector<std::vector<int64_t>>& ids) const override;
 
     // Index of the token whose state is the text embedding: the first end
     // token, as transformers does (argmax of ids for legacy eos id 2).

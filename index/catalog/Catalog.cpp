@@ -45,6 +45,14 @@ const QString kTimeFormat = QStringLiteral("yyyy-MM-dd'T'HH:mm:ss");
     "id, path, size, mtime_ms, content_hash, width, height, format, taken_at, camera, lens, has_gps, " \
     "latitude, longitude, status, error, phash"
 
+PhotoStatus readStatus(const Statement& s, int column)
+{
+    // Anything else (e.g. a status from a newer build) is not usable here.
+    const qint64 status = s.int64(column);
+    return status == int(PhotoStatus::Ok) || status == int(PhotoStatus::Unreadable) ? PhotoStatus(status)
+                                                                                    : PhotoStatus::Failed;
+}
+
 PhotoRecord readPhoto(const Statement& s)
 {
     PhotoRecord r;
@@ -63,10 +71,7 @@ PhotoRecord readPhoto(const Statement& s)
     r.hasGps = s.int64(11) != 0;
     r.latitude = s.real(12);
     r.longitude = s.real(13);
-    // Anything else (e.g. a status from a newer build) is not usable here.
-    const qint64 status = s.int64(14);
-    r.status = status == int(PhotoStatus::Ok) || status == int(PhotoStatus::Unreadable) ? PhotoStatus(status)
-                                                                                        : PhotoStatus::Failed;
+    r.status = readStatus(s, 14);
     r.error = s.text(15);
     if (!s.isNull(16))
         r.phash = quint64(s.int64(16)); // stored as SQLite's signed integer, every bit kept
@@ -261,6 +266,30 @@ void Catalog::Transaction::commit()
 std::vector<PhotoRecord> Catalog::photos() const
 {
     return readPhotos(d_->db.statement("SELECT " PS_PHOTO_COLUMNS " FROM photos ORDER BY id"));
+}
+
+std::vector<Catalog::PhotoState> Catalog::photoStates(const QString& modelId) const
+{
+    // `embedded` as photosWithoutEmbedding() decides it (that photo is Ok and lacks one).
+    Statement s = d_->db.statement(
+        "SELECT p.id, p.path, p.size, p.mtime_ms, p.content_hash, p.status, p.error, EXISTS ("
+        "SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?1 AND " PS_VALID_EMBEDDING ") "
+        "FROM photos p ORDER BY p.id");
+    s.bind(1, modelId);
+    std::vector<PhotoState> out;
+    while (s.next()) {
+        PhotoState r;
+        r.id = s.int64(0);
+        r.path = s.text(1);
+        r.size = s.int64(2);
+        r.mtimeMs = s.int64(3);
+        r.contentHash = s.text(4);
+        r.status = readStatus(s, 5);
+        r.error = s.text(6);
+        r.embedded = s.int64(7) != 0;
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 std::optional<PhotoRecord> Catalog::photo(qint64 id) const

@@ -69,6 +69,20 @@ public:
 
     // --- photos ---
     std::vector<PhotoRecord> photos() const;
+    // What an index run compares a scan with, for every photo, in one query
+    // that parses no metadata (a rescan of a large library loads this, and
+    // full rows only when something changed).
+    struct PhotoState {
+        qint64 id = 0;
+        QString path;
+        qint64 size = 0;
+        qint64 mtimeMs = 0;
+        QString contentHash;
+        PhotoStatus status = PhotoStatus::Ok; // as photos() reads it
+        QString error;
+        bool embedded = false; // has a valid embedding of the model (so is Ok)
+    };
+    std::vector<PhotoState> photoStates(const QString& modelId) const;
     std::optional<PhotoRecord> photo(qint64 id) const;
     std::optional<PhotoRecord> photoByPath(const QString& path) const;
     // Photos with this content hash (a moved or copied file). An empty hash

@@ -4,13 +4,13 @@
 #include "EncodeStage.h"
 
 #include "ClipEncoder.h"
-#include "ClipModel.h"
+#include "TowerEngine.h"
 
 #include <optional>
 
 namespace photosearch {
 
-EncodeStage::EncodeStage(const clip::ClipModel& model, size_t batchSize, PipelineLinks& links)
+EncodeStage::EncodeStage(const clip::TowerEngine& model, size_t batchSize, PipelineLinks& links)
     : model_(model)
     , batchSize_(batchSize)
     , dimension_(size_t(model.config().projectionDim))

@@ -14,14 +14,14 @@
 #include <vector>
 
 namespace clip {
-class ClipModel;
+class TowerEngine;
 }
 
 namespace photosearch {
 
 class EncodeStage {
 public:
-    EncodeStage(const clip::ClipModel& model, size_t batchSize, PipelineLinks& links);
+    EncodeStage(const clip::TowerEngine& model, size_t batchSize, PipelineLinks& links);
 
     void start();
     // Waits for the encoder, then rethrows what stopped it, if anything did
@@ -39,7 +39,7 @@ private:
     torch::Tensor embed(const std::vector<torch::Tensor>& pixels);
     void deliver(PhotoOutcome& r, const float* row);
 
-    const clip::ClipModel& model_;
+    const clip::TowerEngine& model_;
     const size_t batchSize_;
     const size_t dimension_;
     PipelineLinks& links_;

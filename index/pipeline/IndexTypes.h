@@ -54,6 +54,8 @@ struct IndexSummary {
     double writerSeconds = 0;         // transactions, FAISS adds and mid-run saves
     double writerWaitSeconds = 0;     // the writer waiting for results
     bool cancelled = false;
+    // Whether the run wrote anything to the catalog's photos.
+    bool changedCatalog() const { return added + updated + removed + failed > 0; }
     QStringList missingRoots;  // roots that could not be read, or came back empty although the
                                // catalog has photos there; nothing under them was removed
     QStringList unreadableFolders; // folders that could not be listed; nothing under them was removed

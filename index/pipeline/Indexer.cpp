@@ -5,7 +5,7 @@
 
 #include "Catalog.h"
 #include "CatalogWriter.h"
-#include "ClipModel.h"
+#include "TowerEngine.h"
 #include "DecodeStage.h"
 #include "EncodeStage.h"
 #include "JobProcessor.h"
@@ -31,7 +31,7 @@ namespace {
 // written or the run is stopped. On every way out (the writer throwing
 // included) the stages' threads are released and joined before the queues
 // go away: see StageThreads.
-void runStages(const clip::ClipModel& model, const ImagePreprocessor& preprocessor, const IndexOptions& options,
+void runStages(const clip::TowerEngine& model, const ImagePreprocessor& preprocessor, const IndexOptions& options,
                IndexPlan& plan, WriteStage& write, IndexControl& control, IndexSummary& summary)
 {
     const PipelineSizing sizing = choosePipelineSizing(options, model.compute(), plan.jobs.size());
@@ -70,7 +70,7 @@ std::vector<qint64> goneForGood(const IndexPlan& plan)
 
 } // namespace
 
-Indexer::Indexer(const QString& libraryDir, const clip::ClipModel& model, const ImagePreprocessor& preprocessor,
+Indexer::Indexer(const QString& libraryDir, const clip::TowerEngine& model, const ImagePreprocessor& preprocessor,
                  const QString& modelId)
     : libraryDir_(libraryDir)
     , model_(model)

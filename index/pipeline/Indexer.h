@@ -22,7 +22,7 @@
 #include <functional>
 
 namespace clip {
-class ClipModel;
+class TowerEngine;
 }
 
 namespace photosearch {
@@ -33,7 +33,7 @@ class Indexer {
 public:
     // `model` and `preprocessor` must outlive run(); `modelId` tags every
     // embedding (see ModelIdentity.h).
-    Indexer(const QString& libraryDir, const clip::ClipModel& model, const ImagePreprocessor& preprocessor,
+    Indexer(const QString& libraryDir, const clip::TowerEngine& model, const ImagePreprocessor& preprocessor,
             const QString& modelId);
 
     // Blocks until done, cancelled or failed. `progress` is called on this
@@ -46,7 +46,7 @@ public:
 
 private:
     QString libraryDir_;
-    const clip::ClipModel& model_;
+    const clip::TowerEngine& model_;
     const ImagePreprocessor& preprocessor_;
     QString modelId_;
 };

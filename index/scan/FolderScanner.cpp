@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include <dirent.h>
@@ -40,6 +41,12 @@ bool isSystemFolder(const QString& name)
 
 bool validUtf8(const char* name)
 {
+    // Nearly every name is ASCII: no decoder needed (a rescan checks each file's name and path).
+    const char* c = name;
+    while (*c != 0 && (static_cast<unsigned char>(*c) & 0x80) == 0)
+        ++c;
+    if (*c == 0)
+        return true;
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString decoded = decoder(QByteArrayView(name)); // decoding happens on conversion
     return !decoder.hasError();
@@ -98,6 +105,13 @@ ImageFormat sniffFile(int dirFd, const char* name)
     ::close(fd);
     return n > 0 ? sniffImageFormat(QByteArray(head, int(n))) : ImageFormat::Unknown;
 }
+
+struct FileIdHash {
+    size_t operator()(const std::pair<dev_t, ino_t>& id) const
+    {
+        return std::hash<ino_t>()(id.second) ^ (std::hash<dev_t>()(id.first) * 0x9e3779b97f4a7c15ULL);
+    }
+};
 
 class Walker {
 public:
@@ -239,7 +253,8 @@ private:
     ScanResult& result_;
     std::map<dev_t, bool> pseudoDevices_;
     std::set<std::pair<dev_t, ino_t>> visitedDirs_;
-    std::set<std::pair<dev_t, ino_t>> visitedFiles_;
+    // One entry per file found: hashed, not a tree (a rescan of 200k files inserts 200k).
+    std::unordered_set<std::pair<dev_t, ino_t>, FileIdHash> visitedFiles_;
 };
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSet>
 
 #include <algorithm>
 
@@ -52,22 +53,34 @@ bool hasDevelopedTwinExtension(const QString& fileName)
 
 QHash<QString, QString> rawFilesWithTwins(const std::vector<ScannedFile>& files)
 {
-    QHash<QString, QString> developed; // stem -> the first JPEG/HEIF with it
-    for (const ScannedFile& f : files) {
-        const QString s = stem(f.path);
-        if (hasDevelopedTwinExtension(f.path) && !s.isEmpty() && !developed.contains(s))
-            developed.insert(s, f.path);
-    }
-    QHash<QString, QString> twinned;
-    if (developed.isEmpty())
-        return twinned;
+    // The RAWs' stems first: most libraries have none, and then the JPEGs'
+    // stems (a string and a hash entry per photo) need not be made at all.
+    QSet<QString> rawStems;
+    std::vector<std::pair<QString, QString>> raws; // (path, stem)
     for (const ScannedFile& f : files) {
         if (!hasRawExtension(f.path))
             continue;
         const QString s = stem(f.path);
-        const auto twin = s.isEmpty() ? developed.cend() : developed.constFind(s);
+        if (!s.isEmpty()) {
+            raws.emplace_back(f.path, s);
+            rawStems.insert(s);
+        }
+    }
+    QHash<QString, QString> twinned;
+    if (raws.empty())
+        return twinned;
+    QHash<QString, QString> developed; // stem -> the first JPEG/HEIF with it
+    for (const ScannedFile& f : files) {
+        if (!hasDevelopedTwinExtension(f.path))
+            continue;
+        const QString s = stem(f.path);
+        if (rawStems.contains(s) && !developed.contains(s))
+            developed.insert(s, f.path);
+    }
+    for (const auto& [path, s] : raws) {
+        const auto twin = developed.constFind(s);
         if (twin != developed.cend())
-            twinned.insert(f.path, *twin);
+            twinned.insert(path, *twin);
     }
     return twinned;
 }

@@ -111,7 +111,8 @@ void TestShapesClip::exportMatchesTheTrainer()
     QVERIFY(QDir().mkpath(dir));
     QString error;
     QVERIFY2(writeTokenizer(dir, &error) && model.save(dir, &error), qPrintable(error));
-    const ClipEncoder engine(dir, clip::chooseCompute(clip::DevicePreference::Cpu));
+    // fp32 asked for: the comparison is exact (1e-4), bf16 would be ~4e-3.
+    const ClipEncoder engine(dir, clip::chooseCompute(clip::DevicePreference::Cpu, torch::kFloat32));
 
     const QStringList texts{QStringLiteral("a red circle"), QStringLiteral("two small blue triangles on a striped background"),
                             QStringLiteral("a photo of a zebra."), QString()};

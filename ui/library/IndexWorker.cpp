@@ -76,7 +76,7 @@ IndexSummary IndexWorker::index(const QString& folder, const QString& modelDir, 
     }
     Catalog catalog(libraryDir_);
     // As after the command line's runs: a good run refreshes the spare copy (at most daily).
-    if (!summary.cancelled && refreshLastGoodCopy(catalog.connection()))
+    if (!summary.cancelled && refreshLastGoodCopy(catalog.connection(), lastGoodCopyMaxAge(summary.changedCatalog())))
         qInfo("Refreshed the last good copy of the catalog in %s", qPrintable(libraryDir_));
     *libraryModel = libraryModelDir(catalog);
     return summary;
