@@ -48,7 +48,24 @@ std::unique_ptr<VectorStore> openVectorStore(const Catalog& catalog, const QStri
     if (rebuiltBecause)
         *rebuiltBecause = why;
 
-    // Added in chunks: one copy of the whole set in memory is enough.
+    // A large library starts with the approximate index trained on a sample
+    // spread over it, so no vector goes through the exact store, the switch
+    // and the retrains a library growing photo by photo goes through.
+    const qint64 expected = catalog.embeddingCount(modelId);
+    if (expected > store->approximateThreshold()) {
+        auto rows = catalog.sampleEmbeddings(modelId, int(VectorStore::trainingSampleSize(expected)));
+        std::vector<float> sample;
+        sample.reserve(rows.size() * size_t(dimension));
+        for (auto& v : rows) {
+            if (int(v.size()) == dimension)
+                sample.insert(sample.end(), v.begin(), v.end());
+            std::vector<float>().swap(v);
+        }
+        store->prepareBulkAdd(expected, sample);
+    }
+
+    // Streamed in chunks: at 1M photos the catalog's fp32 vectors are 2 GB,
+    // the store a quarter of that.
     constexpr size_t kChunk = 8192;
     std::vector<qint64> ids;
     std::vector<float> vectors;

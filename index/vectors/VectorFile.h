@@ -1,7 +1,8 @@
 #pragma once
 // On-disk layout of `vectors-<model-id>.faiss` (all integers little-endian):
 //
-//   magic "PSVECTRS" | u32 format version | u32 kind (1 exact, 2 IVF-Flat)
+//   magic "PSVECTRS" | u32 format version | u32 kind (1 exact; 2 IVF-Flat,
+//   format 1 only, no longer read; 3 IVF-SQ8, format 2 on)
 //   u32 model id length | model id (UTF-8) | u32 dimension
 //   i64 generation | i64 count | u64 payload length
 //   payload: faiss::write_index() of the index; for the exact kind followed
@@ -21,10 +22,13 @@ namespace photosearch::vectorfile {
 
 inline constexpr char kMagic[8] = {'P', 'S', 'V', 'E', 'C', 'T', 'R', 'S'};
 // Bump when the layout changes; readers refuse versions newer than theirs
-// and keep reading the older ones (tests/index/data/vectors-v1.faiss).
-inline constexpr quint32 kFormatVersion = 1;
+// and keep reading the older ones they still can (tests/index/data/
+// vectors-v*.faiss). Version 2 replaced IVF-Flat by IVF-SQ8: a version-1
+// IVF-Flat file is refused, so the caller rebuilds it from the catalog; a
+// version-1 exact file is read as before (same layout).
+inline constexpr quint32 kFormatVersion = 2;
 
-enum class Kind : quint32 { Exact = 1, IvfFlat = 2 };
+enum class Kind : quint32 { Exact = 1, IvfFlat = 2, IvfSq8 = 3 };
 
 struct Header {
     quint32 version = kFormatVersion;

@@ -1,5 +1,6 @@
 #include "VectorStore.h"
 
+#include "CompactSearch.h"
 #include "VectorFile.h"
 
 #include <QFile>
@@ -7,12 +8,17 @@
 #include <QtEndian>
 
 #include <faiss/IndexFlat.h>
-#include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexScalarQuantizer.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/impl/io.h>
 #include <faiss/index_io.h>
 #include <faiss/invlists/InvertedLists.h>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -34,11 +40,12 @@ namespace vf = vectorfile;
 
 // Exact search of one query is memory bound (~0.2 ms per 1k vectors of 512
 // floats on the reference machine): p99 11 ms at 50k, 22 ms at 100k, 241 ms
-// p50 at 1M. IVF-Flat (recall@10 >= 0.99) is only ~20% faster at 50k but
-// twice as fast at 100k and ten times at 1M, so the switch is at 100k, where
-// exact leaves the 10-20 ms budget (docs/BENCHMARKS.md, "Search (vector
-// store)"). IVF-Flat rather than HNSW: it removes ids in place, honours
-// FAISS's IDSelector for filtered search, and builds 1M in ~23 s on 2 cores.
+// p50 at 1M, and it holds 2 KB per photo. Past 100k the store switches to a
+// compact IVF index of 8-bit scalar-quantized residuals (IVF-SQ8: 512 bytes
+// per photo, a quarter of fp32), searched by our own AVX2 scan
+// (CompactSearch.h). IVF rather than HNSW: it removes ids in place, filters
+// per id, and needs no graph in memory. Numbers: docs/BENCHMARKS.md, "Search
+// (vector store)" and "Search at 1M photos (issue 15)".
 const qint64 VectorStore::kApproximateThreshold = 100000;
 
 namespace {
@@ -49,6 +56,15 @@ constexpr qint64 kMinPointsPerList = 40;
 // k-means sees at most this many points per list: more barely moves the
 // centroids and costs time linearly (docs/BENCHMARKS.md).
 constexpr int kMaxTrainPointsPerList = 64;
+
+// The 8-bit codes span mean +- 4 standard deviations of each dimension of
+// the residuals (FAISS's RS_meanstd) rather than their min..max, which
+// outliers stretch: recall@10 at 1M, nprobe 328, 0.9813 vs 0.9786 on the
+// clusters set and 0.9820 vs 0.9805 on the hard set of bench_search
+// (min..max of the vectors themselves). The price: a component beyond the
+// range is clipped, so photos far from everything the index was trained on
+// score less precisely until a retrain or rebuild.
+constexpr float kCodeRangeSigmas = 4.0f;
 
 int desiredLists(qint64 n)
 {
@@ -61,13 +77,15 @@ int desiredLists(qint64 n)
     return lists;
 }
 
-// Probe enough lists to cover ~kProbeVectors stored vectors (never fewer
-// than 8 lists): on the benchmark set that keeps recall@10 >= 0.98 at 50k,
-// 100k and 1M, where a fixed share of the lists does not (small libraries
-// have little cluster structure and need a large share; at 1M, 1/64 of the
-// lists already gives 0.9996). Cost per query stays near an exact scan of
-// kProbeVectors. docs/BENCHMARKS.md, "Search (vector store)".
-constexpr qint64 kProbeVectors = 16384;
+// By default a query scans lists, best centroid first, until it has scanned
+// ~kProbeVectors stored vectors (never fewer than 8 lists): a fixed share of
+// the lists does not keep recall (small libraries have little cluster
+// structure and need a large share), and counting vectors rather than lists
+// keeps the cost even where list sizes are uneven. At 1M that is ~16% of the
+// library, what bench_search's hard set needs for recall@10 >= 0.98; ~3 ms
+// per 100k codes on the reference machine. docs/BENCHMARKS.md "Search at 1M
+// photos (issue 15)".
+constexpr qint64 kProbeVectors = 160000;
 int defaultProbes(int lists, qint64 n)
 {
     const qint64 probes = (kProbeVectors * lists + n - 1) / std::max<qint64>(n, 1);
@@ -82,12 +100,6 @@ struct RowFilter : faiss::IDSelector {
     RowFilter(const std::vector<qint64>& r, const std::function<bool(qint64)>& a)
         : rowIds(r), allowed(a) {}
     bool is_member(idx_t row) const override { return allowed(rowIds[size_t(row)]); }
-};
-
-struct IdFilter : faiss::IDSelector {
-    const std::function<bool(qint64)>& allowed;
-    explicit IdFilter(const std::function<bool(qint64)>& a) : allowed(a) {}
-    bool is_member(idx_t id) const override { return allowed(qint64(id)); }
 };
 
 // Streams FAISS's serialisation into the save file while hashing it; with
@@ -107,10 +119,38 @@ struct HashingWriter : faiss::IOWriter {
     }
 };
 
+// Unmaps the whole pages of a read-only file mapping (starting at the
+// page-aligned `base`) that lie in [from, to): read once, they need not stay
+// resident. Without this, loading a 540 MB index holds the mapped file and
+// the index copied from it at once (VmHWM 1.24 GB at 1M photos).
+void dropPages(const uchar* base, size_t from, size_t to)
+{
+#ifdef __linux__
+    static const size_t page = size_t(sysconf(_SC_PAGESIZE));
+    from = (from + page - 1) / page * page;
+    to = to / page * page;
+    if (to > from)
+        madvise(const_cast<uchar*>(base) + from, to - from, MADV_DONTNEED);
+#else
+    Q_UNUSED(base); Q_UNUSED(from); Q_UNUSED(to);
+#endif
+}
+
+void hashMapped(vf::Hash64* hash, const uchar* base, size_t size)
+{
+    constexpr size_t kChunk = size_t(8) << 20;
+    for (size_t at = 0; at < size; at += kChunk) {
+        const size_t n = std::min(kChunk, size - at);
+        hash->update(base + at, n);
+        dropPages(base, at, at + n);
+    }
+}
+
 struct MemoryReader : faiss::IOReader {
+    const uchar* base; // the mapping, for dropPages()
     const uchar* p;
     size_t left;
-    MemoryReader(const uchar* data, size_t size) : p(data), left(size) {}
+    MemoryReader(const uchar* mapping, const uchar* data, size_t size) : base(mapping), p(data), left(size) {}
     size_t operator()(void* ptr, size_t size, size_t nitems) override
     {
         if (size == 0)
@@ -119,6 +159,7 @@ struct MemoryReader : faiss::IOReader {
         if (nitems == 0)
             return 0; // FAISS reads empty vectors into data() == nullptr
         std::memcpy(ptr, p, size * nitems);
+        dropPages(base, size_t(p - base), size_t(p - base) + size * nitems);
         p += size * nitems;
         left -= size * nitems;
         return nitems;
@@ -130,6 +171,37 @@ void releaseList(faiss::InvertedLists* lists, size_t list)
     if (auto* array = dynamic_cast<faiss::ArrayInvertedLists*>(lists)) {
         std::vector<uint8_t>().swap(array->codes[list]);
         std::vector<idx_t>().swap(array->ids[list]);
+    }
+}
+
+// Adds to `index`. FAISS grows a list by resize() (doubling its capacity);
+// at 1M photos that slack alone is up to 0.5 GB, so lists about to overflow
+// are grown by 1/8 here first.
+void addToIvf(faiss::IndexIVFScalarQuantizer& index, size_t n, const float* x, const idx_t* ids)
+{
+    constexpr size_t kBlock = 65536;
+    auto* array = dynamic_cast<faiss::ArrayInvertedLists*>(index.invlists);
+    std::vector<idx_t> lists;
+    for (size_t first = 0; first < n; first += kBlock) {
+        const size_t m = std::min(kBlock, n - first);
+        const float* xb = x + first * size_t(index.d);
+        lists.resize(m);
+        index.quantizer->assign(idx_t(m), xb, lists.data());
+        if (array) {
+            std::unordered_map<idx_t, size_t> incoming;
+            for (idx_t l : lists)
+                if (l >= 0)
+                    ++incoming[l];
+            for (const auto& [l, count] : incoming) {
+                auto& ids = array->ids[size_t(l)];
+                const size_t need = ids.size() + count;
+                if (need > ids.capacity()) {
+                    ids.reserve(need + need / 8);
+                    array->codes[size_t(l)].reserve((need + need / 8) * array->code_size);
+                }
+            }
+        }
+        index.add_core(idx_t(m), xb, ids + first, lists.data());
     }
 }
 
@@ -150,7 +222,7 @@ struct VectorStore::Impl {
     faiss::IndexFlatIP flat;
     std::vector<qint64> rowIds;
     std::unordered_map<qint64, idx_t> rowOf;
-    std::unique_ptr<faiss::IndexIVFFlat> ivf;
+    std::unique_ptr<faiss::IndexIVFScalarQuantizer> ivf;
 
     Impl(const QString& f, const QString& m, int d) : filePath(f), modelId(m), dim(d), flat(d) {}
 
@@ -212,28 +284,39 @@ struct VectorStore::Impl {
         flat.ntotal = last;
     }
 
-    // An IVF index trained on `train` (n rows) with `lists` lists, empty.
-    std::unique_ptr<faiss::IndexIVFFlat> newIvf(const float* train, size_t n, int lists) const
+    // An IVF-SQ8 index trained on `train` (n rows) with up to `lists` lists
+    // (fewer when n is too small to train them), empty. Residuals from the
+    // list centroid are encoded, over mean +- kCodeRangeSigmas standard
+    // deviations per dimension.
+    std::unique_ptr<faiss::IndexIVFScalarQuantizer> newIvf(const float* train, size_t n, int lists) const
     {
+        while (lists > 1 && qint64(lists) * kMinPointsPerList > qint64(n))
+            lists /= 2;
         auto quantizer = new faiss::IndexFlatIP(dim);
-        auto index = std::make_unique<faiss::IndexIVFFlat>(quantizer, dim, size_t(lists),
-                                                           faiss::METRIC_INNER_PRODUCT);
+        auto index = std::make_unique<faiss::IndexIVFScalarQuantizer>(
+            quantizer, dim, size_t(lists), faiss::ScalarQuantizer::QT_8bit, faiss::METRIC_INNER_PRODUCT, true);
         index->own_fields = true;
+        index->sq.rangestat = faiss::ScalarQuantizer::RS_meanstd;
+        index->sq.rangestat_arg = kCodeRangeSigmas;
         index->cp.max_points_per_centroid = kMaxTrainPointsPerList;
         index->train(idx_t(n), train);
         index->set_direct_map_type(faiss::DirectMap::Hashtable);
         return index;
     }
 
-    // Moves every vector out of `ivf` list by list, freeing each list as it
-    // goes, so converting never holds two full copies.
+    // Moves every vector out of `ivf` list by list (decoded), freeing each
+    // list as it goes, so converting never holds two full copies.
     template <typename Sink> void drainIvf(Sink sink)
     {
         faiss::InvertedLists* lists = ivf->invlists;
+        std::vector<float> decoded;
         for (size_t l = 0; l < lists->nlist; ++l) {
             const size_t n = lists->list_size(l);
+            decoded.resize(n * size_t(dim));
+            for (size_t i = 0; i < n; ++i)
+                ivf->reconstruct_from_offset(idx_t(l), idx_t(i), decoded.data() + i * size_t(dim));
             if (n > 0)
-                sink(reinterpret_cast<const float*>(lists->get_codes(l)), lists->get_ids(l), n);
+                sink(decoded.data(), lists->get_ids(l), n);
             releaseList(lists, l);
         }
         ivf.reset();
@@ -242,36 +325,35 @@ struct VectorStore::Impl {
     void switchToIvf()
     {
         const size_t n = size_t(flat.ntotal);
-        auto index = newIvf(flat.get_xb(), n, desiredLists(qint64(n)));
+        ivf = newIvf(flat.get_xb(), n, desiredLists(qint64(n)));
         std::vector<idx_t> ids(rowIds.begin(), rowIds.end());
-        index->add_with_ids(idx_t(n), flat.get_xb(), ids.data());
+        addToIvf(*ivf, n, flat.get_xb(), ids.data());
         resetExact();
-        ivf = std::move(index);
     }
 
     // Retrains once the library has grown enough that the lists trained for
-    // a smaller one make every probe scan too much.
+    // a smaller one make every probe scan too much. Only the codes are at
+    // hand, so the vectors are re-encoded from their decoded values (one more
+    // rounding, ~1e-4 of a score); a rebuild from the catalog
+    // (prepareBulkAdd) starts from the fp32 vectors.
     void retrainIvf()
     {
         const qint64 n = size();
         const int lists = desiredLists(n);
-        // Training sample: every step-th stored vector.
         const size_t want = std::min<size_t>(size_t(n), size_t(lists) * kMaxTrainPointsPerList);
         const size_t step = std::max<size_t>(1, size_t(n) / want);
         std::vector<float> sample;
         sample.reserve(want * size_t(dim));
         size_t seen = 0;
-        for (size_t l = 0; l < ivf->nlist && sample.size() < want * size_t(dim); ++l) {
-            const auto* x = reinterpret_cast<const float*>(ivf->invlists->get_codes(l));
+        for (size_t l = 0; l < ivf->nlist && sample.size() < want * size_t(dim); ++l)
             for (size_t i = 0; i < ivf->invlists->list_size(l); ++i, ++seen)
-                if (seen % step == 0 && sample.size() < want * size_t(dim))
-                    sample.insert(sample.end(), x + i * size_t(dim), x + (i + 1) * size_t(dim));
-        }
+                if (seen % step == 0 && sample.size() < want * size_t(dim)) {
+                    sample.resize(sample.size() + size_t(dim));
+                    ivf->reconstruct_from_offset(idx_t(l), idx_t(i), sample.data() + sample.size() - size_t(dim));
+                }
         auto index = newIvf(sample.data(), sample.size() / size_t(dim), lists);
         std::vector<float>().swap(sample);
-        drainIvf([&](const float* x, const idx_t* ids, size_t count) {
-            index->add_with_ids(idx_t(count), x, ids);
-        });
+        drainIvf([&](const float* x, const idx_t* ids, size_t count) { addToIvf(*index, count, x, ids); });
         ivf = std::move(index);
     }
 
@@ -304,25 +386,14 @@ struct VectorStore::Impl {
     std::vector<VectorHit> searchIvf(const float* q, int k,
                                      const std::function<bool(qint64)>& allowed) const
     {
-        std::vector<float> scores(static_cast<size_t>(k));
-        std::vector<idx_t> ids(static_cast<size_t>(k));
-        IdFilter filter(allowed);
-        faiss::SearchParametersIVF params;
-        params.sel = allowed ? &filter : nullptr;
-        params.nprobe = size_t(nprobe());
-        std::vector<VectorHit> hits;
-        for (;;) {
-            ivf->search(1, q, k, scores.data(), ids.data(), &params);
-            hits.clear();
-            for (int i = 0; i < k && ids[size_t(i)] >= 0; ++i)
-                hits.push_back({qint64(ids[size_t(i)]), scores[size_t(i)]});
-            // A selective filter can leave the probed lists short of k
-            // allowed hits; widen until every list has been scanned, which
-            // is an exact scan of the allowed subset.
-            if (int(hits.size()) == k || params.nprobe >= ivf->nlist)
-                return hits;
-            params.nprobe = std::min(ivf->nlist, params.nprobe * 8);
+        ProbePlan plan;
+        if (probes > 0) {
+            plan.minLists = plan.maxLists = probes;
+        } else {
+            plan.maxLists = int(ivf->nlist);
+            plan.vectors = kProbeVectors;
         }
+        return searchCompact(*ivf, q, k, plan, allowed);
     }
 
     // Restores the index from a mapped file; false with `why` on any fault.
@@ -348,6 +419,12 @@ void VectorStore::setApproximateThreshold(qint64 threshold)
     d_->threshold = std::max<qint64>(threshold, 1);
 }
 
+qint64 VectorStore::approximateThreshold() const
+{
+    std::shared_lock lock(d_->mutex);
+    return d_->threshold;
+}
+
 void VectorStore::setProbes(int probes)
 {
     std::unique_lock lock(d_->mutex);
@@ -359,10 +436,32 @@ QString VectorStore::describe() const
     std::shared_lock lock(d_->mutex);
     if (!d_->ivf)
         return QStringLiteral("exact (flat IP), %1 vectors").arg(d_->size());
-    return QStringLiteral("IVF-Flat nlist=%1 nprobe=%2, %3 vectors")
-        .arg(d_->ivf->nlist)
-        .arg(d_->nprobe())
-        .arg(d_->size());
+    const QString probes = d_->probes > 0 ? QString::number(d_->nprobe())
+                                          : QStringLiteral("~%1 (lists of %2 vectors)")
+                                                .arg(d_->nprobe())
+                                                .arg(kProbeVectors);
+    return QStringLiteral("IVF-SQ8 nlist=%1 nprobe=%2, %3 vectors").arg(d_->ivf->nlist).arg(probes).arg(d_->size());
+}
+
+qint64 VectorStore::trainingSampleSize(qint64 expectedCount)
+{
+    return qint64(desiredLists(expectedCount)) * kMaxTrainPointsPerList;
+}
+
+bool VectorStore::prepareBulkAdd(qint64 expectedCount, const std::vector<float>& sample)
+{
+    std::unique_lock lock(d_->mutex);
+    Impl& d = *d_;
+    const size_t rows = sample.size() / size_t(d.dim);
+    if (d.size() > 0 || d.ivf || expectedCount <= d.threshold || rows < size_t(kMinPointsPerList)
+        || sample.size() != rows * size_t(d.dim))
+        return false;
+    try {
+        d.ivf = d.newIvf(sample.data(), rows, desiredLists(expectedCount));
+        return true;
+    } catch (const faiss::FaissException& e) {
+        throw VectorStoreError("VectorStore::prepareBulkAdd on " + d.filePath.toStdString() + ": " + e.what());
+    }
 }
 
 qint64 VectorStore::size() const
@@ -409,11 +508,11 @@ void VectorStore::add(const std::vector<qint64>& ids, const std::vector<float>& 
         faiss::IDSelectorArray present(keys.size(), keys.data());
         d.ivf->remove_ids(present);
         if (last.size() == ids.size()) {
-            d.ivf->add_with_ids(idx_t(ids.size()), vectors.data(), keys.data());
+            addToIvf(*d.ivf, ids.size(), vectors.data(), keys.data());
         } else {
             for (size_t i = 0; i < ids.size(); ++i)
                 if (last[ids[i]] == i)
-                    d.ivf->add_with_ids(1, vectors.data() + i * size_t(d.dim), &keys[i]);
+                    addToIvf(*d.ivf, 1, vectors.data() + i * size_t(d.dim), &keys[i]);
         }
         if (desiredLists(d.size()) >= 2 * int(d.ivf->nlist))
             d.retrainIvf();
@@ -468,7 +567,7 @@ void VectorStore::save(qint64 generation) const
     };
     try {
         vf::Header h;
-        h.kind = d.ivf ? vf::Kind::IvfFlat : vf::Kind::Exact;
+        h.kind = d.ivf ? vf::Kind::IvfSq8 : vf::Kind::Exact;
         h.modelId = d.modelId.toUtf8();
         h.dimension = quint32(d.dim);
         h.generation = generation;
@@ -561,27 +660,32 @@ bool VectorStore::Impl::restore(const uchar* data, size_t size, qint64 generatio
         return false;
     }
     vf::Hash64 hash;
-    hash.update(data, size - sizeof(quint64));
+    hashMapped(&hash, data, size - sizeof(quint64));
     if (hash.value() != qFromLittleEndian<quint64>(data + size - sizeof(quint64))) {
         *why = QStringLiteral("checksum mismatch (corrupted file)");
         return false;
     }
-    if (h.kind != vf::Kind::Exact && h.kind != vf::Kind::IvfFlat) {
-        *why = QStringLiteral("unknown index kind %1").arg(quint32(h.kind));
+    if (h.kind == vf::Kind::IvfFlat) { // format 1's approximate index: 4x the memory
+        *why = QStringLiteral("an IVF-Flat index of format version %1, which this build no longer uses")
+                   .arg(h.version);
+        return false;
+    }
+    if (h.kind != vf::Kind::Exact && !(h.kind == vf::Kind::IvfSq8 && h.version >= 2)) {
+        *why = QStringLiteral("unknown index kind %1 in format version %2").arg(quint32(h.kind)).arg(h.version);
         return false;
     }
     try {
-        MemoryReader reader(data + headerBytes, size_t(h.payloadBytes));
+        MemoryReader reader(data, data + headerBytes, size_t(h.payloadBytes));
         std::unique_ptr<faiss::Index> index(faiss::read_index(&reader));
         if (index->d != dim || index->ntotal != h.count
             || index->metric_type != faiss::METRIC_INNER_PRODUCT) {
             *why = QStringLiteral("index contents disagree with the header");
             return false;
         }
-        if (h.kind == vf::Kind::IvfFlat) {
-            auto* read = dynamic_cast<faiss::IndexIVFFlat*>(index.get());
-            if (!read || reader.left != 0) {
-                *why = QStringLiteral("payload is not an IVF-Flat index");
+        if (h.kind == vf::Kind::IvfSq8) {
+            auto* read = dynamic_cast<faiss::IndexIVFScalarQuantizer*>(index.get());
+            if (!read || reader.left != 0 || !isCompactLayout(*read)) {
+                *why = QStringLiteral("payload is not an IVF-SQ8 index");
                 return false;
             }
             index.release();

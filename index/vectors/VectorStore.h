@@ -5,9 +5,14 @@
 // records the catalog generation it reflects, and a missing, stale or corrupt
 // file is rebuilt from the catalog by the caller (see load()).
 //
-// Exact search while small; past kApproximateThreshold vectors an
-// approximate index whose recall@10 against exact is >= 0.98 (measured by
-// bench_search, docs/BENCHMARKS.md).
+// Exact search while small; past kApproximateThreshold vectors a compact
+// approximate index (IVF with 8-bit scalar-quantized vectors, 512 bytes per
+// 512-d vector) whose recall@10 against exact is 0.98-0.99 on bench_search's
+// data sets (0.979 on the clustered one at 1M, the 8-bit codes' ceiling),
+// p50 ~6 ms at 1M vectors on the 2-core reference machine, ~550 MB resident
+// (docs/BENCHMARKS.md, "Search at 1M photos (issue 15)"). Its scores are
+// those of the decoded vectors (within ~1e-3 of the exact ones), and vectors
+// moved back to the exact store after shrinking are the decoded ones.
 //
 // Thread-safe: searches run concurrently with each other; add/remove/clear/
 // load take an exclusive lock. save() takes a shared lock (searches go on
@@ -55,6 +60,14 @@ public:
     // replaced. Switches to the approximate index once size() passes the
     // threshold.
     void add(const std::vector<qint64>& ids, const std::vector<float>& vectors);
+    // Before a rebuild adds about `expectedCount` vectors to an empty store:
+    // when that is past the threshold, starts the approximate index at once,
+    // trained on `sample` (row-major rows spread over the library, about
+    // trainingSampleSize() of them), so each vector is encoded once against
+    // lists sized for the whole library, instead of going exact, switching
+    // and retraining on the way. False (and nothing changes) otherwise.
+    bool prepareBulkAdd(qint64 expectedCount, const std::vector<float>& sample);
+    static qint64 trainingSampleSize(qint64 expectedCount);
     void remove(const std::vector<qint64>& ids);
     void clear();
     qint64 size() const;
@@ -74,8 +87,9 @@ public:
     // approximate index (default kApproximateThreshold), and the number of
     // IVF lists probed per query (0 = the measured default for the size).
     void setApproximateThreshold(qint64 threshold);
+    qint64 approximateThreshold() const;
     void setProbes(int probes);
-    // E.g. "exact (flat IP), 1200 vectors" or "IVF-Flat nlist=2048
+    // E.g. "exact (flat IP), 1200 vectors" or "IVF-SQ8 nlist=2048
     // nprobe=64, 1000000 vectors"; for logs, `stats` and benchmarks.
     QString describe() const;
 

@@ -5,6 +5,7 @@
 // To regenerate the fixtures after a deliberate format change (never for an
 // existing version): PHOTOSEARCH_WRITE_FIXTURES=1 ./test_vector_store
 
+#include "VectorFile.h"
 #include "VectorStore.h"
 
 #include <QFile>
@@ -12,9 +13,12 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <set>
 
 using namespace photosearch;
 
@@ -54,20 +58,81 @@ const float* row(const std::vector<float>& x, size_t i, int dim) { return x.data
 constexpr int kDim = 32;
 
 // Fixture contents: `count` vectors, ids 1000.., seed 7, dimension 8.
+// `refusal` empty: the file must load; otherwise why it must be refused
+// (format 1's IVF-Flat: rebuilt from the catalog, never read).
 struct Fixture {
     const char* file;
+    quint32 version;
     size_t count;
     qint64 threshold;
     bool approximate;
+    const char* refusal;
 };
 const Fixture kFixtures[] = {
-    {"vectors-v1.faiss", 5, VectorStore::kApproximateThreshold, false},
-    {"vectors-v1-ivf.faiss", 300, 100, true},
+    {"vectors-v1.faiss", 1, 5, VectorStore::kApproximateThreshold, false, ""},
+    {"vectors-v1-ivf.faiss", 1, 300, 100, true, "IVF-Flat"},
+    {"vectors-v2.faiss", 2, 5, VectorStore::kApproximateThreshold, false, ""},
+    {"vectors-v2-sq8.faiss", 2, 300, 100, true, ""},
 };
 constexpr int kFixtureDim = 8;
 constexpr qint64 kFixtureGeneration = 7;
 const char* const kFixtureModel = "fixture-model";
 
+// The compact index scores decoded 8-bit vectors: a self-match scores ~1, not
+// exactly 1.
+float scoreTolerance(bool approximate) { return approximate ? 1e-2f : 1e-4f; }
+
+// Clustered unit vectors (`clusters` random centres, noise of squared norm
+// `noise`), closer to photo embeddings than uniform ones.
+std::vector<float> clusteredVectors(size_t n, int dim, int clusters, double noise, uint32_t seed)
+{
+    const auto centres = unitVectors(size_t(clusters), dim, seed);
+    auto x = unitVectors(n, dim, seed + 1);
+    const float a = float(std::sqrt(1 - noise)), b = float(std::sqrt(noise));
+    for (size_t i = 0; i < n; ++i) {
+        float* v = x.data() + i * size_t(dim);
+        const float* c = centres.data() + (i * 7919 % size_t(clusters)) * size_t(dim);
+        double norm = 0;
+        for (int j = 0; j < dim; ++j) {
+            v[j] = a * c[j] + b * v[j];
+            norm += double(v[j]) * v[j];
+        }
+        for (int j = 0; j < dim; ++j)
+            v[j] = float(v[j] / std::sqrt(norm));
+    }
+    return x;
+}
+
+// Share of the exact top-10 the approximate store returns, over `queries`.
+double recallAt10(const VectorStore& exact, const VectorStore& approximate, const std::vector<float>& queries,
+                  int dim)
+{
+    size_t found = 0, total = 0;
+    for (size_t i = 0; i < queries.size() / size_t(dim); ++i) {
+        std::set<qint64> truth;
+        for (const auto& h : exact.search(row(queries, i, dim), 10))
+            truth.insert(h.id);
+        for (const auto& h : approximate.search(row(queries, i, dim), 10))
+            found += truth.count(h.id);
+        total += truth.size();
+    }
+    return double(found) / double(std::max<size_t>(total, 1));
+}
+
+// Rewrites a saved file's format version and its checksum, as an earlier
+// build writing the same bytes would have.
+void rewriteVersion(const QString& path, quint32 version)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QByteArray b = f.readAll();
+    qToLittleEndian(version, b.data() + 8);
+    vectorfile::Hash64 hash;
+    hash.update(b.constData(), size_t(b.size()) - 8);
+    qToLittleEndian(hash.value(), b.data() + b.size() - 8);
+    QVERIFY(f.seek(0));
+    QCOMPARE(f.write(b), qint64(b.size()));
+}
 } // namespace
 
 class TestVectorStore : public QObject {
@@ -147,7 +212,7 @@ private Q_SLOTS:
         QCOMPARE(store.size(), 1000);
         auto hits = store.search(y.data(), 3);
         QCOMPARE(hits[0].id, qint64(5));
-        QVERIFY(std::abs(hits[0].score - 1.0f) < 1e-4f);
+        QVERIFY(std::abs(hits[0].score - 1.0f) < scoreTolerance(store.isApproximate()));
         for (const auto& h : store.search(row(x, 4, kDim), 10))
             QVERIFY(h.id != 5 || h.score < 0.999f); // old vector of 5 is gone
         // Repeats in one batch: the last wins.
@@ -208,7 +273,7 @@ private Q_SLOTS:
         }
         QVERIFY(store.isApproximate());
         QCOMPARE(store.size(), 3000);
-        QVERIFY2(store.describe().startsWith("IVF-Flat"), qPrintable(store.describe()));
+        QVERIFY2(store.describe().startsWith("IVF-SQ8"), qPrintable(store.describe()));
         for (size_t i = 0; i < 3000; i += 97) {
             const auto hits = store.search(row(x, i, kDim), 10);
             QCOMPARE(hits.size(), size_t(10));
@@ -294,7 +359,7 @@ private Q_SLOTS:
         const QString dataDir = QFileInfo(QStringLiteral(__FILE__)).absolutePath() + "/data";
         for (const Fixture& f : kFixtures) {
             const auto x = unitVectors(f.count, kFixtureDim, 7);
-            if (write) {
+            if (write && f.version == vectorfile::kFormatVersion) { // never rewrite an older version
                 VectorStore out(dataDir + "/" + f.file, kFixtureModel, kFixtureDim);
                 out.setApproximateThreshold(f.threshold);
                 out.add(idRange(1000, f.count), x);
@@ -304,15 +369,98 @@ private Q_SLOTS:
             QVERIFY2(!file.isEmpty(), f.file);
             VectorStore store(file, kFixtureModel, kFixtureDim);
             QString why;
+            if (*f.refusal) {
+                QVERIFY2(!store.load(kFixtureGeneration, &why), f.file);
+                QVERIFY2(why.contains(QLatin1String(f.refusal)), qPrintable(why));
+                QCOMPARE(store.size(), 0);
+                continue;
+            }
             QVERIFY2(store.load(kFixtureGeneration, &why), qPrintable(why));
             QCOMPARE(store.size(), qint64(f.count));
             QCOMPARE(store.isApproximate(), f.approximate);
             for (size_t i = 0; i < f.count; i += 7) {
                 const auto hits = store.search(row(x, i, kFixtureDim), 1);
                 QCOMPARE(hits[0].id, qint64(1000 + i));
-                QVERIFY(std::abs(hits[0].score - 1.0f) < 1e-4f);
+                QVERIFY(std::abs(hits[0].score - 1.0f) < scoreTolerance(f.approximate));
             }
         }
+    }
+
+    // A compact index in a file claiming format 1 (which had none) is
+    // refused, not misread.
+    void refusesCompactIndexOfFormat1()
+    {
+        VectorStore store(path(), "m", kDim);
+        store.setApproximateThreshold(100);
+        store.add(idRange(1, 400), unitVectors(400, kDim, 12));
+        QVERIFY(store.isApproximate());
+        store.save(5);
+        rewriteVersion(path(), 1);
+        QString why;
+        VectorStore again(path(), "m", kDim);
+        QVERIFY(!again.load(5, &why));
+        QVERIFY2(why.contains("kind 3"), qPrintable(why));
+        // The same bytes as format 2 load (so the refusal was the version).
+        rewriteVersion(path(), 2);
+        QVERIFY2(again.load(5, &why), qPrintable(why));
+        QCOMPARE(again.size(), 400);
+    }
+
+    // The compact index finds what exact search finds: recall@10 over all
+    // lists (only the 8-bit encoding differs) and at the default probes.
+    void compactRecallAgainstExact()
+    {
+        const int dim = 64;
+        const auto x = clusteredVectors(4000, dim, 40, 0.5, 21);
+        const auto queries = clusteredVectors(100, dim, 40, 0.7, 22);
+        VectorStore exact(path("e.faiss"), "m", dim), compact(path(), "m", dim);
+        compact.setApproximateThreshold(1000);
+        exact.add(idRange(1, 4000), x);
+        compact.add(idRange(1, 4000), x);
+        QVERIFY(compact.isApproximate() && !exact.isApproximate());
+        const double atDefault = recallAt10(exact, compact, queries, dim);
+        compact.setProbes(1 << 20); // every list
+        const double everyList = recallAt10(exact, compact, queries, dim);
+        QVERIFY2(everyList >= 0.97, qPrintable(QString::number(everyList)));
+        QVERIFY2(atDefault >= 0.95, qPrintable(QString::number(atDefault)));
+        // Scores are the exact ones to within the encoding's error.
+        for (size_t i = 0; i < 100; i += 9) {
+            const auto e = exact.search(row(queries, i, dim), 1);
+            const auto c = compact.search(row(queries, i, dim), 1);
+            QVERIFY(std::abs(e[0].score - c[0].score) < 1e-2f);
+        }
+        // Few probes must cost recall, or the probes above proved nothing.
+        compact.setProbes(1);
+        QVERIFY(recallAt10(exact, compact, queries, dim) < everyList);
+    }
+
+    // A rebuild of a large library starts compact, trained on a sample.
+    void prepareBulkAddStartsCompact()
+    {
+        const int dim = 64;
+        const auto x = clusteredVectors(3000, dim, 30, 0.5, 31);
+        VectorStore store(path(), "m", dim), exact(path("e.faiss"), "m", dim);
+        store.setApproximateThreshold(1000);
+        exact.add(idRange(1, 3000), x);
+        // Enough rows for the lists 3000 vectors get (64 × 40), every topic.
+        const std::vector<float> sample(row(x, 0, dim), row(x, 2600, dim));
+        QVERIFY(!store.prepareBulkAdd(900, sample)); // not past the threshold
+        QVERIFY(!store.isApproximate());
+        QVERIFY(store.prepareBulkAdd(3000, sample));
+        QVERIFY(store.isApproximate());
+        QCOMPARE(store.size(), 0);
+        QVERIFY(!store.prepareBulkAdd(3000, sample)); // only once, on an empty store
+        for (size_t first = 0; first < 3000; first += 256) {
+            const size_t n = std::min<size_t>(256, 3000 - first);
+            store.add(idRange(qint64(first) + 1, n),
+                      std::vector<float>(row(x, first, dim), row(x, first + n, dim)));
+        }
+        QCOMPARE(store.size(), 3000);
+        QVERIFY(store.isApproximate());
+        const auto queries = clusteredVectors(60, dim, 30, 0.7, 32);
+        const double r = recallAt10(exact, store, queries, dim);
+        QVERIFY2(r >= 0.95, qPrintable(QString::number(r)));
+        QVERIFY(!store.prepareBulkAdd(6000, sample)); // not empty
     }
 };
 
