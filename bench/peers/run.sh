@@ -89,39 +89,50 @@ fi
 
 # --- same computation? --------------------------------------------------------
 echo "# correctness"
-CLI_LINE="$("$CLI" embed --model "$MODEL/model" --device cpu --image "$MODEL/probe.png" 2>/dev/null)" \
-    || die "photosearch-cli embed failed on $MODEL/probe.png."
-"$PYTHON" "$HERE/make_vit.py" compare-cli "$MODEL" "$CLI_LINE" || echo "# WARNING: our encoder disagrees with the torch module"
+# `embed` defaults to fp32; the index's precision (bf16 on CPUs with bf16
+# units) is checked the same way.
+POLICY_DTYPE="$("$BENCH_CLIP" --model "$MODEL/model" --device cpu --batches 1 --seconds 0 | sed -n 's/^# bench_clip: .*, cpu \([a-z0-9]*\), libtorch.*/\1/p')"
+for dtype in fp32 $([ "$POLICY_DTYPE" != fp32 ] && echo "$POLICY_DTYPE"); do
+    CLI_LINE="$("$CLI" embed --model "$MODEL/model" --device cpu --dtype "$dtype" --image "$MODEL/probe.png" 2>/dev/null)" \
+        || die "photosearch-cli embed --dtype $dtype failed on $MODEL/probe.png."
+    echo -n "$dtype: "
+    "$PYTHON" "$HERE/make_vit.py" compare-cli "$MODEL" "$CLI_LINE" || echo "# WARNING: our encoder ($dtype) disagrees with the torch module"
+done
 
 # --- timing ------------------------------------------------------------------
 # One process at a time, each with every core. This VM's speed drifts by
 # 10-20% over minutes (host neighbours), so the two alternate for ROUNDS
 # rounds and each side keeps its best round.
-ALL_ORT=""; ALL_OURS=""
+ALL_ORT=""; ALL_OURS=""; ALL_FP32=""
 for round in $(seq 1 "$ROUNDS"); do
     ORT_OUT="$(NODE_PATH="$NPM_DIR/node_modules" node "$HERE/ort_bench.mjs" "$MODEL" \
         --batches "$BATCHES" --seconds "$SECONDS_PER_CASE" --threads "$THREADS")" \
         || { echo "$ORT_OUT"; die "ort_bench.mjs failed or disagreed with the torch module."; }
+    # Ours as the index runs it (the precision policy's choice), and in fp32.
     OURS_OUT="$("$BENCH_CLIP" --model "$MODEL/model" --device cpu --batches "$BATCHES" --seconds "$SECONDS_PER_CASE")" \
         || die "bench_clip failed."
+    FP32_OUT="$("$BENCH_CLIP" --model "$MODEL/model" --device cpu --dtype fp32 --batches "$BATCHES" --seconds "$SECONDS_PER_CASE")" \
+        || die "bench_clip --dtype fp32 failed."
     [ "$round" = 1 ] && echo "$ORT_OUT" | grep '^ORT check' | sed 's/^ORT check/ORT (onnxruntime-node) on/'
-    ALL_ORT+="$ORT_OUT"$'\n'; ALL_OURS+="$OURS_OUT"$'\n'
+    ALL_ORT+="$ORT_OUT"$'\n'; ALL_OURS+="$OURS_OUT"$'\n'; ALL_FP32+="$FP32_OUT"$'\n'
 done
 echo "$ORT_OUT" | grep '^ORT info' | sed 's/^ORT info/# ORT:/'
 echo "$OURS_OUT" | grep '^# bench_clip' | sed 's/^# bench_clip:/# ours: bench_clip/'
 echo "# images/s: best of $ROUNDS alternating rounds, each the median of ${SECONDS_PER_CASE} s of runs after warm-up"
 
 echo
-printf '| %-5s | %-13s | %-13s | %-10s | %-22s | %-22s |\n' batch "ORT img/s" "ours img/s" "ours / ORT" "ORT rounds" "ours rounds"
-printf '| %-5s | %-13s | %-13s | %-10s | %-22s | %-22s |\n' ----- ------------- ------------- ---------- ---------------------- ----------------------
+printf '| %-5s | %-9s | %-16s | %-10s | %-10s | %-10s | %-22s | %-22s |\n' batch "ORT img/s" "ours ($POLICY_DTYPE) img/s" "ours / ORT" "ours fp32" "fp32 / ORT" "ORT rounds" "ours rounds"
+printf '| %-5s | %-9s | %-16s | %-10s | %-10s | %-10s | %-22s | %-22s |\n' ----- --------- ---------------- ---------- ---------- ---------- ---------------------- ----------------------
 IFS=, read -ra BLIST <<< "$BATCHES"
 for b in "${BLIST[@]}"; do
     ort_all=$(echo "$ALL_ORT" | awk -v b="$b" '$1=="ORT" && $2=="vision" && $3==b {printf "%s ", $5}')
     our_all=$(echo "$ALL_OURS" | awk -v b="$b" '$1=="vision" && $2==b {printf "%s ", $4}')
     ort_best=$(echo $ort_all | tr ' ' '\n' | sort -g | tail -1)
     our_best=$(echo $our_all | tr ' ' '\n' | sort -g | tail -1)
+    fp32_best=$(echo "$ALL_FP32" | awk -v b="$b" '$1=="vision" && $2==b {print $4}' | sort -g | tail -1)
     ratio=$(awk -v a="$our_best" -v o="$ort_best" 'BEGIN {printf "%.2fx", a / o}')
-    printf '| %-5s | %-13s | %-13s | %-10s | %-22s | %-22s |\n' "$b" "$ort_best" "$our_best" "$ratio" "$ort_all" "$our_all"
+    ratio32=$(awk -v a="$fp32_best" -v o="$ort_best" 'BEGIN {printf "%.2fx", a / o}')
+    printf '| %-5s | %-9s | %-16s | %-10s | %-10s | %-10s | %-22s | %-22s |\n' "$b" "$ort_best" "$our_best" "$ratio" "$fp32_best" "$ratio32" "$ort_all" "$our_all"
 done
 echo
 echo "# $CONDITION; wall $(( $(date +%s) - START )) s"
