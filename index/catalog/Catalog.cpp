@@ -484,7 +484,8 @@ std::vector<std::vector<float>> Catalog::sampleEmbeddings(const QString& modelId
         return out;
     // Every stride-th id: spread over the library's history (ids grow with
     // time), repeatable, and without reading the other rows' BLOBs.
-    const qint64 stride = std::max<qint64>(1, embeddingCount(modelId) / maxCount);
+    // Rounded up: rounded down, LIMIT would stop before the newest ids.
+    const qint64 stride = std::max<qint64>(1, (embeddingCount(modelId) + maxCount - 1) / maxCount);
     Statement s = d_->db.statement("SELECT e.dim, e.vector FROM embeddings e JOIN photos p ON p.id = e.photo_id "
                                    "WHERE e.model_id = ?1 AND " PS_VALID_EMBEDDING " AND e.photo_id % ?2 = 0 "
                                    "LIMIT ?3");

@@ -64,12 +64,13 @@ void backupBeforeUpgrade(const SqliteConnection& connection, int version);
 // `maxAgeSeconds` and the catalog passes quick_check. Returns whether a copy
 // was written; never throws (a failure is logged: the copy is a spare).
 bool refreshLastGoodCopy(const SqliteConnection& connection, qint64 maxAgeSeconds = 24 * 3600);
-// After an index run: a run that changed nothing makes only a missing copy
-// (a check and copy of a 200k-photo catalog take ~26 s, which a no-change
-// rescan, 3-4 s, should not pay once a day; docs/BENCHMARKS.md).
+// After an index run: a run that changed no photo refreshes only a week-old
+// copy (a check and copy of a 200k-photo catalog take ~26 s, which a
+// no-change rescan, 3-4 s, should not pay daily; docs/BENCHMARKS.md), still
+// often enough to keep album and tag edits made meanwhile.
 inline qint64 lastGoodCopyMaxAge(bool runChangedCatalog)
 {
-    return runChangedCatalog ? 24 * 3600 : std::numeric_limits<qint64>::max();
+    return runChangedCatalog ? 24 * 3600 : 7 * 24 * 3600;
 }
 
 // The first problem PRAGMA quick_check (or integrity_check when `full`)

@@ -1,6 +1,7 @@
 #include "LibraryModel.h"
 
 #include "Catalog.h"
+#include "VectorSet.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -46,8 +47,11 @@ void recordIndexedModel(Catalog& catalog, const QString& modelDir, const QString
     const QString current = libraryModelId(catalog);
     // The same folder with other files (another id): the old weights cannot
     // be loaded any more, so their vectors are no reason to keep the old id.
-    const bool sameFolder = libraryModelDir(catalog) == modelDir;
-    if (current.isEmpty() || sameFolder
+    // The same files in another precision (VectorSet.h) are still loadable:
+    // their set takes over only once it covers as much.
+    const bool replacedFiles =
+        libraryModelDir(catalog) == modelDir && vectorSetModel(current) != vectorSetModel(modelId);
+    if (current.isEmpty() || current == modelId || replacedFiles || catalog.embeddingCount(current) == 0
         || (!cancelled && catalog.embeddingCount(modelId) >= catalog.embeddingCount(current)))
         setLibraryModel(catalog, modelDir, modelId);
 }

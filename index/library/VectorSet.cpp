@@ -37,6 +37,12 @@ QString vectorSetPrecision(const QString& setId)
     return QStringLiteral("fp32");
 }
 
+QString vectorSetModel(const QString& setId)
+{
+    const QString precision = vectorSetPrecision(setId);
+    return precision == QLatin1String("fp32") ? setId : setId.chopped(precision.size() + 1);
+}
+
 bool isVectorSetOf(const QString& setId, const QString& modelId)
 {
     return !modelId.isEmpty() && setId == vectorSetId(modelId, vectorSetPrecision(setId));

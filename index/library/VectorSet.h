@@ -19,6 +19,8 @@ class Catalog;
 QString vectorSetId(const QString& modelId, const QString& precision);
 // The precision of a set id; "fp32" for a bare model id.
 QString vectorSetPrecision(const QString& setId);
+// The model id a set belongs to (the set id without its precision).
+QString vectorSetModel(const QString& setId);
 // Whether `setId` is one of `modelId`'s sets.
 bool isVectorSetOf(const QString& setId, const QString& modelId);
 

@@ -141,6 +141,32 @@ private Q_SLOTS:
         QCOMPARE(existingVectorSet(catalog, filesId_), bf16);
     }
 
+    // A run in another precision over part of the library fills its own set
+    // and does not take search over: the library's set covers more photos.
+    void partialRunInAnotherPrecisionDoesNotTakeOver()
+    {
+        const QString lib = library("partial");
+        QCOMPARE(index(lib, {QStringLiteral("--dtype"), QStringLiteral("fp32")}).exitCode, 0);
+        const QString extra = temp_.filePath(QStringLiteral("extra"));
+        QVERIFY(QDir().mkpath(extra));
+        const QString photo = QDir(extra).filePath(QStringLiteral("one.jpg"));
+        QVERIFY(QFile::copy(photos_.good.at(0), photo));
+        {
+            QFile f(photo);
+            QVERIFY(f.open(QIODevice::Append));
+            f.write("another trailer");
+        }
+        const Run partial = runCli({QStringLiteral("index"), QStringLiteral("--library"), lib, QStringLiteral("--model"),
+                                    model_, QStringLiteral("--dtype"), QStringLiteral("bf16"), extra});
+        QVERIFY2(partial.exitCode == 0, partial.err.constData());
+        QVERIFY2(partial.err.contains("still searches with"), partial.err.constData());
+        const Catalog catalog(lib);
+        QCOMPARE(catalog.embeddingCount(vectorSetId(filesId_, QStringLiteral("bf16"))), qint64(1));
+        QCOMPARE(libraryModelId(catalog), filesId_);
+        QCOMPARE(existingVectorSet(catalog, filesId_), filesId_);
+        QCOMPARE(vectorSetModel(vectorSetId(filesId_, QStringLiteral("bf16"))), filesId_);
+    }
+
     // Readers use the library's set whatever they would compute in: a
     // library of bf16 vectors searched with --dtype fp32 still finds them.
     void readersFindTheLibrarysSet()

@@ -122,7 +122,9 @@ void LibraryWorker::commitModel(const QString& dir, const QString& modelId)
 {
     try {
         Catalog catalog(libraryDir_);
-        storeModel(catalog, dir, modelId);
+        // The switching runs filled the set of the precision they computed in
+        // (perhaps not the bare id chooseModel named): record that one.
+        storeModel(catalog, dir, libraryVectorSet(catalog, vectorSetModel(modelId), vectorSetPrecision(modelId)));
     } catch (const CatalogError& e) {
         qWarning("%s", e.what());
         Q_EMIT modelFailed(tr("The library was indexed with %1 but the model could not be remembered because the "
