@@ -58,17 +58,23 @@ bool endsWith(const std::string& s, const std::string& tail)
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
+// Hugging Face names CLIP's layer norms three ways: layer_norm1/2,
+// pre_layrnorm, post_layernorm / final_layer_norm.
+bool isLayerNorm(const std::string& name)
+{
+    return name.find("layer_norm") != std::string::npos || name.find("layrnorm") != std::string::npos
+           || name.find("layernorm") != std::string::npos;
+}
+
 // Layer norms and the embedding tables live in the residual stream's dtype;
 // everything else (projections, biases, the patch embedding) feeds a matrix
 // product and takes its tower's product dtype. The forward pass reads each
 // tower's product dtype back from its weights.
 torch::ScalarType weightDtype(const std::string& name, const ComputeOptions& compute)
 {
-    const bool norm = name.find("layer_norm") != std::string::npos || name.find("layrnorm") != std::string::npos
-                      || name.find("layernorm") != std::string::npos;
     const bool table = endsWith(name, "token_embedding.weight") || endsWith(name, "position_embedding.weight")
                        || endsWith(name, "class_embedding");
-    if (norm || table)
+    if (isLayerNorm(name) || table)
         return compute.residualDtype();
     const bool text = name.compare(0, 11, "text_model.") == 0 || name == "text_projection.weight";
     return text ? compute.textDtype() : compute.dtype;
@@ -132,10 +138,8 @@ ClipModel ClipModel::random(const ClipConfig& config, const ComputeOptions& comp
 {
     torch::manual_seed(seed);
     return build(config, compute, [](const std::string& name, const std::vector<int64_t>& shape) {
-        if (name.find("layer_norm") != std::string::npos || name.find("layrnorm") != std::string::npos
-            || name.find("layernorm") != std::string::npos)
-            return name.size() > 6 && name.compare(name.size() - 6, 6, "weight") == 0 ? torch::ones(shape)
-                                                                                        : torch::zeros(shape);
+        if (isLayerNorm(name))
+            return endsWith(name, "weight") ? torch::ones(shape) : torch::zeros(shape);
         if (name == "logit_scale")
             return torch::full(shape, 4.6052);
         return torch::randn(shape) * 0.02;
