@@ -62,7 +62,7 @@ done
 step "dpkg-deb --contents"
 dpkg-deb --contents "$deb" | awk '{print $6}' | sed 's|^\./|/|' | sort > "$scratch/contents"
 cat "$scratch/contents"
-expected=(/usr/bin/photosearch /usr/bin/photosearch-cli
+expected=(/usr/bin/photosearch /usr/bin/photosearch-cli /usr/libexec/photosearch/photosearch-cli-engine
   /usr/share/applications/photosearch.desktop
   /usr/share/metainfo/io.github.photosearch.photosearch.metainfo.xml
   /usr/share/icons/hicolor/scalable/apps/photosearch.svg
@@ -123,8 +123,8 @@ fi
 
 # --- The unpacked binaries run from the scratch root ------------------------------
 step "no build tree in the installed binaries"
-for exe in photosearch photosearch-cli; do
-  bin="$pkgroot/usr/bin/$exe"
+for exe in bin/photosearch bin/photosearch-cli libexec/photosearch/photosearch-cli-engine; do
+  bin="$pkgroot/usr/$exe"
   if readelf -d "$bin" | grep -E 'R(UN)?PATH' | grep -qF -e "$build" -e "$root"; then
     fail "$exe keeps an RPATH into the build or source tree: $(readelf -d "$bin" | grep -E 'R(UN)?PATH')"
   fi
@@ -176,4 +176,10 @@ echo "$hits"
 hits="$("$cli" search --library "$scratch/lib" -k 4 --all "a red circle" 2>/dev/null)" || fail "the installed CLI could not search by text"
 echo "$hits"
 [ "$(printf '%s\n' "$hits" | grep -cF "{\"path\":\"$scratch/photos/")" -eq 4 ] || fail "search by text gave not 4 photos of the library"
+# The same text again is answered from the catalog's cache by photosearch-cli
+# itself, without loading LibTorch (app/cli/QuickSearch.h).
+again="$(LD_DEBUG=files "$cli" search --library "$scratch/lib" -k 4 --all "a red circle" 2> "$scratch/quick.log")" \
+  || fail "the installed CLI could not repeat the search"
+[ "$again" = "$hits" ] || fail "the repeated search answered differently: $again"
+if grep -q 'libtorch' "$scratch/quick.log"; then fail "a repeated (cached) search loaded LibTorch"; fi
 echo "check-deb: all checks passed"

@@ -10,10 +10,12 @@
 #include "Catalog.h"
 #include "Commands.h"
 #include "LabelEmbeddings.h"
+#include "ComputeArgs.h"
 #include "LibraryArgs.h"
 #include "LibraryLocation.h"
 #include "ModelIdentity.h"
 #include "VectorSet.h"
+#include "VectorSetDtype.h"
 #include "ZeroShotClassifier.h"
 
 #include <QDir>
@@ -119,9 +121,9 @@ int classifyCommand(const QStringList& args)
     }
     // Labels are cached with the library's vectors of this model, in their precision.
     const QString filesId = modelIdForDirectory(modelDir);
-    const clip::ComputeOptions compute =
-        computeFromArgs(a, catalog ? existingPrecision(*catalog, filesId) : torch::ScalarType::Undefined);
-    const QString setId = catalog ? libraryVectorSet(*catalog, filesId, compute.dtype) : QString();
+    const QString existing = catalog ? existingVectorSet(*catalog, filesId) : QString();
+    const clip::ComputeOptions compute = computeFromArgs(a, vectorSetDtype(existing));
+    const QString setId = catalog ? readerVectorSet(existing, filesId, compute.dtype) : QString();
     const ClipEncoder encoder(modelDir, compute);
     PromptEnsemble ensemble(encoder, templates, catalog ? catalogLabelStore(*catalog, setId) : LabelEmbeddingStore{});
     const ZeroShotClassifier classifier(encoder, labels, ensemble);

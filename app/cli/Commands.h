@@ -4,9 +4,13 @@
 
 #include <QStringList>
 
+#include <exception>
+
 class QJsonObject;
 
 namespace photosearch::cli {
+
+class UsageError;
 
 int tokenizeCommand(const QStringList& args);
 int embedCommand(const QStringList& args);
@@ -27,6 +31,15 @@ int textCommand(const QStringList& args);
 
 // Writes one compact JSON object and a newline to stdout.
 void printJsonLine(const QJsonObject& object);
+
+// The one-line error of a command (DESIGN.md); they return the exit code.
+int reportUsageError(const UsageError& error);
+int reportError(const std::exception& error);
+
+// Qt decodes argv as UTF-8 and replaces bytes it cannot decode, so such an
+// argument is refused up front: the sentence, or an empty string when every
+// argument is UTF-8.
+QString nonUtf8ArgumentError(int argc, char** argv);
 
 // A PATH argument that is no photo of the library (tags, text): the sentence
 // on stderr and a {"path","error"} line on stdout, so that the other paths

@@ -5,6 +5,7 @@
 #include "CatalogBackup.h"
 #include "Commands.h"
 #include "Indexer.h"
+#include "ComputeArgs.h"
 #include "LibraryArgs.h"
 #include "LibraryModel.h"
 #include "LibraryRoots.h"
@@ -13,6 +14,7 @@
 #include "Tagger.h"
 #include "VectorCache.h"
 #include "VectorSet.h"
+#include "VectorSetDtype.h"
 
 #include <QDir>
 #include <QElapsedTimer>

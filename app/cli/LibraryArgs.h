@@ -1,11 +1,10 @@
 #pragma once
 // What the library commands (index, search, similar, stats, tags, albums,
-// duplicates...) share: which library, which model, which device, which
-// filters.
+// duplicates...) share: which library, which model, which filters. Free of
+// LibTorch (the quick search links it); the device is ComputeArgs.h.
 
 #include "Catalog.h"
 #include "CliArgs.h"
-#include "Compute.h"
 #include "PhotoFilter.h"
 
 #include <QString>
@@ -43,12 +42,6 @@ Catalog::Access libraryAccess(const QString& dir);
 // Throws UsageError when none is known, and what requireModelFolder
 // (CliArgs.h) throws.
 QString resolveModelDir(const CliArgs& args, const Catalog& catalog);
-
-// From --device / --dtype; UsageError for bad values.
-// `--device` and `--dtype`; without `--dtype`, `preferred` (the precision of
-// the library's vectors, VectorSet.h) where the device runs it natively, else
-// the device's best (clip::chooseCompute).
-clip::ComputeOptions computeFromArgs(const CliArgs& args, torch::ScalarType preferred = torch::ScalarType::Undefined);
 
 // From --after/--before (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]), --folder and
 // --format (comma-separated). UsageError for bad values.

@@ -1,13 +1,13 @@
-// LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
-#include "ClipEncoder.h"
+#include "SearchCommand.h"
 
 #include "Catalog.h"
+#include "CliArgs.h"
 #include "Commands.h"
 #include "LibraryArgs.h"
 #include "ModelFiles.h"
-#include "ModelIdentity.h"
-#include "VectorSet.h"
 #include "SearchEngine.h"
+
+#include "ClipConfig.h"
 
 #include <QJsonObject>
 
@@ -16,37 +16,6 @@
 
 namespace photosearch::cli {
 namespace {
-
-enum class Mode { Text, Similar };
-
-// The model is read only when a query must be embedded, and then only the
-// tower it needs: a text whose embedding the catalog has cached needs none,
-// a new text the text tower, an image term or `similar` with a photo not in
-// the library the vision tower. That is most of a search's start-up time.
-class LazyEncoders {
-public:
-    LazyEncoders(const QString& modelDir, const clip::ComputeOptions& compute)
-        : modelDir_(modelDir)
-        , compute_(compute)
-    {
-    }
-
-    const ClipEncoder& operator()(EncoderUse use)
-    {
-        std::unique_ptr<ClipEncoder>& slot = use == EncoderUse::Text ? text_ : vision_;
-        if (!slot)
-            slot = std::make_unique<ClipEncoder>(modelDir_, compute_,
-                                                 use == EncoderUse::Text ? clip::Towers::Text : clip::Towers::Vision,
-                                                 clip::WeightStorage::InPlace);
-        return *slot;
-    }
-
-private:
-    QString modelDir_;
-    clip::ComputeOptions compute_;
-    std::unique_ptr<ClipEncoder> text_;
-    std::unique_ptr<ClipEncoder> vision_;
-};
 
 // What the query was read as and where the relevance cut fell, on stderr
 // (stdout stays one JSON line per hit).
@@ -68,22 +37,57 @@ void reportUnderstood(const QueryResults& results, const SearchRequest& request)
     std::fprintf(stderr, "; --all lists the %d best regardless.\n", request.k);
 }
 
-int run(const QStringList& args, Mode mode)
+// What the engine said about the library on opening, printed once the search
+// has an answer or fails: a quick search that hands over to the full CLI
+// prints nothing (the full one says it).
+QStringList openingNotices(const SearchEngine& engine)
 {
+    QStringList notices;
+    if (!engine.rebuildReason().isEmpty())
+        notices << QStringLiteral("Rebuilt the vector index from the catalog (%1).").arg(engine.rebuildReason());
+    if (engine.vectorCount() == 0)
+        notices << QStringLiteral("The library has no photos indexed with this model; run `photosearch-cli index` first.");
+    return notices;
+}
+
+std::vector<SearchHit> answer(SearchEngine& engine, const CliArgs& a, SearchMode mode, const PhotoFilter& filter)
+{
+    const int k = numberOption(a, QStringLiteral("k"), 20, 1);
+    const QString input = a.positionals().first();
+    if (mode == SearchMode::Similar)
+        return engine.similarTo(input, k, filter);
+    const QString sort = a.value(QStringLiteral("sort"), QStringLiteral("relevance"));
+    SearchRequest request;
+    request.query = input;
+    request.filter = filter;
+    request.k = k;
+    request.all = a.has(QStringLiteral("all"));
+    request.sort = sort == QLatin1String("date") ? SortOrder::Date : SortOrder::Relevance;
+    QueryResults results = engine.search(request);
+    if (!results.error.isEmpty())
+        throw UsageError(results.error.toStdString());
+    reportUnderstood(results, request);
+    return std::move(results.hits);
+}
+
+} // namespace
+
+int runSearch(const QStringList& args, SearchMode mode, const SearchBackend& backend)
+{
+    const bool text = mode == SearchMode::Text;
     QStringList valueOptions = libraryValueOptions() + filterValueOptions();
     valueOptions << QStringLiteral("k");
-    if (mode == Mode::Text)
+    if (text)
         valueOptions << QStringLiteral("sort");
-    const CliArgs a(args, valueOptions, mode == Mode::Text ? QStringList{QStringLiteral("all")} : QStringList{});
+    const CliArgs a(args, valueOptions, text ? QStringList{QStringLiteral("all")} : QStringList{});
     if (a.positionals().size() != 1)
-        throw UsageError(mode == Mode::Text ? "search needs one QUERY (quote it if it has spaces)"
-                                            : "similar needs one IMAGE");
+        throw UsageError(text ? "search needs one QUERY (quote it if it has spaces)" : "similar needs one IMAGE");
     // A blank query still embeds (start and end tokens only) and would rank
     // every photo by nothing the user asked for.
     if (a.positionals().first().trimmed().isEmpty())
-        throw UsageError(mode == Mode::Text ? "search needs a QUERY with some text in it"
-                                            : "similar needs the path of an IMAGE, not an empty one");
-    const int k = numberOption(a, QStringLiteral("k"), 20, 1);
+        throw UsageError(text ? "search needs a QUERY with some text in it"
+                              : "similar needs the path of an IMAGE, not an empty one");
+    numberOption(a, QStringLiteral("k"), 20, 1); // a bad -k is reported before the library is opened
     const PhotoFilter filter = filterFromArgs(a);
     const QString sort = a.value(QStringLiteral("sort"), QStringLiteral("relevance"));
     if (sort != QLatin1String("relevance") && sort != QLatin1String("date"))
@@ -92,58 +96,31 @@ int run(const QStringList& args, Mode mode)
     const QString libraryDir = openLibraryDir(a, LibraryUse::Read);
     const Catalog::Access access = libraryAccess(libraryDir);
     QString modelDir;
-    QString setId;
-    clip::ComputeOptions compute;
+    SearchModel model;
     {
         const Catalog catalog(libraryDir, access);
         modelDir = resolveModelDir(a, catalog);
-        const QString filesId = modelIdForDirectory(modelDir);
-        compute = computeFromArgs(a, existingPrecision(catalog, filesId));
-        setId = libraryVectorSet(catalog, filesId, compute.dtype);
+        model = backend(a, catalog, modelDir);
     }
     // The config is read now, so that a broken one is reported before searching.
     const clip::ClipConfig config = clip::ClipConfig::fromFile(clip::modelFilePath(modelDir.toStdString(), "config.json"));
-    auto encoders = std::make_shared<LazyEncoders>(modelDir, compute);
-    SearchEngine engine(
-        libraryDir, [encoders](EncoderUse use) -> const ClipEncoder& { return (*encoders)(use); },
-        int(config.projectionDim), setId, access);
-    if (!engine.rebuildReason().isEmpty())
-        std::fprintf(stderr, "Rebuilt the vector index from the catalog (%s).\n", qPrintable(engine.rebuildReason()));
-    if (engine.vectorCount() == 0)
-        std::fprintf(stderr, "The library has no photos indexed with this model; run `photosearch-cli index` first.\n");
-
-    const QString input = a.positionals().first();
+    SearchEngine engine(libraryDir, std::move(model.embedder), int(config.projectionDim), model.setId, access);
+    const QStringList notices = openingNotices(engine);
     std::vector<SearchHit> hits;
-    if (mode == Mode::Text) {
-        SearchRequest request;
-        request.query = input;
-        request.filter = filter;
-        request.k = k;
-        request.all = a.has(QStringLiteral("all"));
-        request.sort = sort == QLatin1String("date") ? SortOrder::Date : SortOrder::Relevance;
-        QueryResults results = engine.search(request);
-        if (!results.error.isEmpty())
-            throw UsageError(results.error.toStdString());
-        reportUnderstood(results, request);
-        hits = std::move(results.hits);
-    } else {
-        hits = engine.similarTo(input, k, filter);
+    try {
+        hits = answer(engine, a, mode, filter);
+    } catch (const NeedsFullCli&) {
+        throw;
+    } catch (const std::exception&) {
+        for (const QString& n : notices)
+            std::fprintf(stderr, "%s\n", qPrintable(n));
+        throw;
     }
+    for (const QString& n : notices)
+        std::fprintf(stderr, "%s\n", qPrintable(n));
     for (const SearchHit& h : hits)
         printJsonLine(QJsonObject{{QStringLiteral("path"), h.path}, {QStringLiteral("score"), double(h.score)}});
     return 0;
-}
-
-} // namespace
-
-int searchCommand(const QStringList& args)
-{
-    return run(args, Mode::Text);
-}
-
-int similarCommand(const QStringList& args)
-{
-    return run(args, Mode::Similar);
 }
 
 } // namespace photosearch::cli

@@ -13,12 +13,14 @@
 
 #include "Catalog.h"
 #include "Commands.h"
+#include "ComputeArgs.h"
 #include "LibraryArgs.h"
 #include "PhotoLookup.h"
 #include "LibraryModel.h"
 #include "LibraryTags.h"
 #include "ModelIdentity.h"
 #include "VectorSet.h"
+#include "VectorSetDtype.h"
 #include "TagCorrections.h"
 #include "TagQueries.h"
 #include "Tagger.h"
@@ -49,8 +51,9 @@ int tagCommand(const QStringList& args)
     Catalog catalog(libraryDir);
     const QString modelDir = resolveModelDir(a, catalog);
     const QString filesId = modelIdForDirectory(modelDir);
-    const clip::ComputeOptions compute = computeFromArgs(a, existingPrecision(catalog, filesId));
-    const QString modelId = libraryVectorSet(catalog, filesId, compute.dtype);
+    const QString existing = existingVectorSet(catalog, filesId);
+    const clip::ComputeOptions compute = computeFromArgs(a, vectorSetDtype(existing));
+    const QString modelId = readerVectorSet(existing, filesId, compute.dtype);
     if (vocabulary)
         setLibraryVocabulary(catalog, *vocabulary);
     if (catalog.embeddingCount(modelId) == 0)

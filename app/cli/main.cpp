@@ -1,5 +1,7 @@
-// photosearch-cli: the command-line contract of DESIGN.md. JSON lines on
-// stdout; progress, logs and the one-line error on stderr.
+// photosearch-cli-engine: every command of the command-line contract of
+// DESIGN.md (JSON lines on stdout; progress, logs and the one-line error on
+// stderr). Users run `photosearch-cli` (LauncherMain.cpp), which answers a
+// cached search itself and hands everything else to this program.
 
 #include "CliArgs.h"
 #include "Commands.h"
@@ -9,57 +11,13 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QStringDecoder>
 
 #include <c10/util/Exception.h>
 #include <torch/version.h>
 
 #include <cstdio>
 
-namespace photosearch::cli {
-
-void printJsonLine(const QJsonObject& object)
-{
-    const QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
-    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-    std::fflush(stdout);
-}
-
-void reportNotInLibrary(const QString& path)
-{
-    const QString error =
-        QStringLiteral("%1 is not in the library; index its folder first (photosearch-cli index FOLDER).").arg(path);
-    std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(error));
-    printJsonLine(QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("error"), error}});
-}
-
-} // namespace photosearch::cli
-
 namespace {
-
-// Qt decodes argv as UTF-8 and replaces bytes it cannot decode, so a file
-// whose name is not UTF-8 would be looked for under another name and be
-// "missing". Such an argument is refused up front with what to do; the
-// indexer records such files with the same advice (FolderScanner).
-// Returns the sentence, or an empty string when every argument is UTF-8.
-QString nonUtf8ArgumentError(int argc, char** argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        const QString text = decoder.decode(QByteArrayView(argv[i])); // decodes (lazily converted)
-        Q_UNUSED(text);
-        if (!decoder.hasError())
-            continue;
-        QString escaped; // the bytes as the shell's $'...' would give them
-        for (const char c : QByteArrayView(argv[i]))
-            escaped += uchar(c) >= 0x80 || uchar(c) < 0x20 ? QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'))
-                                                           : QString(QLatin1Char(c));
-        return QStringLiteral("The argument %1 is a name that is not valid UTF-8, which PhotoSearch cannot open; "
-                              "rename the file (for example with convmv) and run again.")
-            .arg(escaped);
-    }
-    return {};
-}
 
 const char* kUsage =
     "usage: photosearch-cli COMMAND [options]\n"
@@ -138,12 +96,12 @@ int main(int argc, char** argv)
         std::printf("photosearch-cli %s (Qt %s, LibTorch %s)\n", PHOTOSEARCH_VERSION, qVersion(), TORCH_VERSION);
         return 0;
     }
+    using namespace photosearch::cli;
     if (const QString error = nonUtf8ArgumentError(argc, argv); !error.isEmpty()) {
         std::fprintf(stderr, "photosearch-cli: %s\n", qPrintable(error));
         return 1;
     }
     const QString command = args.takeFirst();
-    using namespace photosearch::cli;
     try {
         if (command == QLatin1String("tokenize"))
             return tokenizeCommand(args);
@@ -179,18 +137,13 @@ int main(int argc, char** argv)
             return textCommand(args);
         throw UsageError("unknown command '" + command.toStdString() + "'");
     } catch (const UsageError& e) {
-        // One line (DESIGN.md): the error stays visible, and scripts can log it.
-        // The usage itself is for --help and a bare `photosearch-cli`.
-        std::fprintf(stderr, "photosearch-cli: %s (photosearch-cli --help shows the usage)\n", e.what());
-        return 2;
+        return reportUsageError(e);
     } catch (const c10::Error& e) {
         // LibTorch messages carry a C++ backtrace; the user gets the first line.
         const std::string message = e.what_without_backtrace();
         std::fprintf(stderr, "photosearch-cli: %s\n", message.substr(0, message.find('\n')).c_str());
         return 1;
     } catch (const std::exception& e) {
-        // ModelError, ImageError and device errors carry a sentence meant for the user.
-        std::fprintf(stderr, "photosearch-cli: %s\n", e.what());
-        return 1;
+        return reportError(e);
     }
 }

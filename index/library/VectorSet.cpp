@@ -4,8 +4,6 @@
 #include "LibraryModel.h"
 #include "SqliteConnection.h"
 
-#include "Compute.h"
-
 namespace photosearch {
 namespace {
 
@@ -68,21 +66,14 @@ QString existingVectorSet(const Catalog& catalog, const QString& modelId)
     return best;
 }
 
-c10::ScalarType existingPrecision(const Catalog& catalog, const QString& modelId)
+QString readerVectorSet(const QString& existing, const QString& modelId, const QString& computedPrecision)
 {
-    const QString existing = existingVectorSet(catalog, modelId);
-    return existing.isEmpty() ? c10::ScalarType::Undefined : clip::parseDtype(vectorSetPrecision(existing).toStdString());
+    return existing.isEmpty() ? vectorSetId(modelId, computedPrecision) : existing;
 }
 
 QString libraryVectorSet(const Catalog& catalog, const QString& modelId, const QString& computedPrecision)
 {
-    const QString existing = existingVectorSet(catalog, modelId);
-    return existing.isEmpty() ? vectorSetId(modelId, computedPrecision) : existing;
-}
-
-QString libraryVectorSet(const Catalog& catalog, const QString& modelId, c10::ScalarType computedPrecision)
-{
-    return libraryVectorSet(catalog, modelId, QString::fromStdString(clip::dtypeName(computedPrecision)));
+    return readerVectorSet(existingVectorSet(catalog, modelId), modelId, computedPrecision);
 }
 
 } // namespace photosearch

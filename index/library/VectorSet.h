@@ -7,8 +7,6 @@
 // close but not equal, so they never share a set: a set's embedding rows,
 // FAISS file and cached queries all carry its id.
 
-#include <c10/core/ScalarType.h>
-
 #include <QString>
 
 namespace photosearch {
@@ -31,15 +29,15 @@ bool isVectorSetOf(const QString& setId, const QString& modelId);
 // natively, so new photos join the vectors already there.
 QString existingVectorSet(const Catalog& catalog, const QString& modelId);
 
-// The precision of existingVectorSet, Undefined when there is none: what
-// clip::chooseCompute takes as `preferred`.
-c10::ScalarType existingPrecision(const Catalog& catalog, const QString& modelId);
-
-// The set readers (search, similar, tags, classify) use for `modelId`: the
-// existing one, whatever precision they compute queries in (a query is not
-// stored with the vectors), else the set of `computedPrecision`, the one an
-// index run here would fill.
+// The set readers (search, similar, tags, classify) use for a model, given
+// its existingVectorSet: that one, whatever precision they compute queries in
+// (a query is not stored with the vectors), else the set of
+// `computedPrecision`, the one an index run here would fill.
+QString readerVectorSet(const QString& existing, const QString& modelId, const QString& computedPrecision);
+// The same, reading existingVectorSet from the catalog.
 QString libraryVectorSet(const Catalog& catalog, const QString& modelId, const QString& computedPrecision);
-QString libraryVectorSet(const Catalog& catalog, const QString& modelId, c10::ScalarType computedPrecision);
+
+// The LibTorch side (the precision as a dtype) is VectorSetDtype.h: this
+// header stays free of LibTorch for the CLI's quick search (QuickSearch.h).
 
 } // namespace photosearch

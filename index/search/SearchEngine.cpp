@@ -1,9 +1,5 @@
-// LibTorch before Qt (Qt's `slots` macro breaks LibTorch headers).
-#include <torch/torch.h>
-
 #include "SearchEngine.h"
 
-#include "ClipEncoder.h"
 #include "ImageFormat.h"
 #include "VectorCache.h"
 
@@ -20,12 +16,6 @@
 
 namespace photosearch {
 namespace {
-
-std::vector<float> toVector(const torch::Tensor& row)
-{
-    const torch::Tensor t = row.to(torch::kFloat32).contiguous();
-    return std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-}
 
 // Candidates the relevance cut looks at beyond k, so that the window can say
 // "23 good matches" while showing 20.
@@ -89,17 +79,10 @@ void sortNewestFirst(std::vector<SearchHit>& hits)
 
 } // namespace
 
-SearchEngine::SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId,
+SearchEngine::SearchEngine(const QString& libraryDir, std::unique_ptr<QueryEmbedder> embedder, int dimension,
+                           const QString& modelId,
                            Catalog::Access access)
-    : SearchEngine(
-          libraryDir, [&encoder](EncoderUse) -> const ClipEncoder& { return encoder; },
-          int(encoder.model().config().projectionDim), modelId, access)
-{
-}
-
-SearchEngine::SearchEngine(const QString& libraryDir, EncoderSource encoder, int dimension, const QString& modelId,
-                           Catalog::Access access)
-    : encoder_(std::move(encoder))
+    : embedder_(std::move(embedder))
     , modelId_(modelId)
     , catalog_(libraryDir, access)
 {
@@ -120,8 +103,7 @@ std::vector<float> SearchEngine::textEmbedding(const QString& text)
     } catch (const CatalogError&) {
     }
     if (int(result.size()) != store_->dimension()) {
-        torch::NoGradGuard noGrad;
-        result = toVector(ClipEncoder::normalized(encoder_(EncoderUse::Text).embedTexts({text}))[0]);
+        result = embedder_->embedText(text);
         try {
             if (!catalog_.isReadOnly())
                 catalog_.cacheTextEmbedding(modelId_, text, result);
@@ -150,10 +132,7 @@ std::vector<float> SearchEngine::imageEmbedding(const QString& imagePath)
         if (!stored.empty())
             return stored;
     }
-    torch::NoGradGuard noGrad;
-    const ClipEncoder& encoder = encoder_(EncoderUse::Image);
-    const torch::Tensor pixels = encoder.preprocessor().load(path);
-    return toVector(ClipEncoder::normalized(encoder.embedPixels({pixels}))[0]);
+    return embedder_->embedImage(path);
 }
 
 std::vector<SearchHit> SearchEngine::similarTo(const QString& imagePath, int k, const PhotoFilter& filter)

@@ -6,6 +6,7 @@
 // Not thread-safe (it owns a Catalog connection): one engine per thread.
 
 #include "Catalog.h"
+#include "QueryEmbedder.h"
 #include "QueryParser.h"
 #include "RelevanceCut.h"
 #include "TextRanking.h"
@@ -35,13 +36,6 @@ struct SearchHit {
 };
 
 enum class SortOrder { Relevance, Date };
-
-// What a query needs the model for: embedding a text or an image.
-enum class EncoderUse { Text, Image };
-// Gives the encoder for a use, loading it on the first call if it must
-// (the CLI loads only the tower asked for, and none for a query whose
-// embedding the catalog has cached). May throw clip::ModelError.
-using EncoderSource = std::function<const ClipEncoder&(EncoderUse)>;
 
 // A query in the query language (QueryParser.h) with what the CLI and the
 // window add to it.
@@ -79,12 +73,14 @@ public:
     // Catalog::Access::ReadOnly searches a library that cannot be written:
     // nothing is cached in the catalog and the FAISS file is not rewritten
     // (a stale one is rebuilt in memory only).
+    // (Defined in ClipQueryEmbedder.cpp, with LibTorch.)
     SearchEngine(const QString& libraryDir, const ClipEncoder& encoder, const QString& modelId,
                  Catalog::Access access = Catalog::Access::ReadWrite);
-    // The same with the encoder asked for only when a query must be
-    // embedded; `dimension` is the model's projection size (its config).
-    SearchEngine(const QString& libraryDir, EncoderSource encoder, int dimension, const QString& modelId,
-                 Catalog::Access access = Catalog::Access::ReadWrite);
+    // The same with any embedder, asked only when a query must be embedded
+    // (none for a text whose embedding the catalog has cached); `dimension`
+    // is the model's projection size (its config).
+    SearchEngine(const QString& libraryDir, std::unique_ptr<QueryEmbedder> embedder, int dimension,
+                 const QString& modelId, Catalog::Access access = Catalog::Access::ReadWrite);
     ~SearchEngine();
 
     // The query language with dates, image terms, written text (one ranking
@@ -126,7 +122,7 @@ private:
                                   QueryResults& results, std::vector<SearchHit>& found);
     std::optional<SearchHit> hitFor(qint64 id);
 
-    EncoderSource encoder_;
+    std::unique_ptr<QueryEmbedder> embedder_;
     QString modelId_;
     Catalog catalog_;
     std::unique_ptr<VectorStore> store_;

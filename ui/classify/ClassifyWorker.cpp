@@ -11,6 +11,7 @@
 #include "ModelError.h"
 #include "ModelIdentity.h"
 #include "VectorSet.h"
+#include "VectorSetDtype.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -49,7 +50,8 @@ void ClassifyWorker::ensureModel(int requestId, const QString& modelDir)
         }
     }
     // Labels are kept with the library's vectors of this model, in their precision.
-    const torch::ScalarType preferred = catalog_ ? existingPrecision(*catalog_, filesId) : torch::ScalarType::Undefined;
+    const QString existing = catalog_ ? existingVectorSet(*catalog_, filesId) : QString();
+    const torch::ScalarType preferred = vectorSetDtype(existing);
     if (encoder_ && encoder_->modelDir() == modelDir && filesId == filesId_ && preferred == preferred_ && ensemble_)
         return;
     ensemble_.reset();
@@ -58,7 +60,7 @@ void ClassifyWorker::ensureModel(int requestId, const QString& modelDir)
     encoder_ = encoders_->acquire(modelDir, filesId, preferred);
     filesId_ = filesId;
     preferred_ = preferred;
-    modelId_ = catalog_ ? libraryVectorSet(*catalog_, filesId, encoder_->model().compute().dtype) : filesId;
+    modelId_ = catalog_ ? readerVectorSet(existing, filesId, encoder_->model().compute().dtype) : filesId;
     ensemble_ = std::make_unique<PromptEnsemble>(
         *encoder_, defaultPromptTemplates(),
         catalog_ ? catalogLabelStore(*catalog_, modelId_) : LabelEmbeddingStore{});

@@ -15,6 +15,7 @@
 #include "Tagger.h"
 #include "VectorCache.h"
 #include "VectorSet.h"
+#include "VectorSetDtype.h"
 #include "VectorStore.h"
 
 #include <QDir>

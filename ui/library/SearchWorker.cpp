@@ -10,6 +10,7 @@
 #include "ModelError.h"
 #include "ModelIdentity.h"
 #include "VectorSet.h"
+#include "VectorSetDtype.h"
 #include "VectorStore.h"
 
 #include <QDir>
@@ -53,7 +54,8 @@ void SearchWorker::ensureEngine(const QString& modelDir)
     const QString filesId = modelIdForDirectory(modelDir);
     const Catalog catalog(libraryDir_, LibraryLocation::catalogAccess(libraryDir_));
     // Queries in the precision of the library's vectors (VectorSet.h).
-    const torch::ScalarType preferred = existingPrecision(catalog, filesId);
+    const QString existing = existingVectorSet(catalog, filesId);
+    const torch::ScalarType preferred = vectorSetDtype(existing);
     if (!encoder_ || encoder_->modelDir() != modelDir || filesId != filesId_ || preferred != preferred_) {
         engine_.reset();
         encoder_.reset();
@@ -63,7 +65,7 @@ void SearchWorker::ensureEngine(const QString& modelDir)
         encoder_ = encoders_->acquire(modelDir, filesId, preferred);
         applyCpuThreads(threads_);
     }
-    const QString modelId = libraryVectorSet(catalog, filesId, encoder_->model().compute().dtype);
+    const QString modelId = readerVectorSet(existing, filesId, encoder_->model().compute().dtype);
     if (modelId != modelId_)
         engine_.reset();
     modelId_ = modelId;
