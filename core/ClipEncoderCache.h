@@ -31,11 +31,21 @@ public:
     // come from. A model is freed when its last holder lets go. Throws
     // clip::ModelError like ClipEncoder. `preferred`: the precision of the
     // vectors the caller works with (clip::chooseCompute), one encoder per
-    // precision chosen.
+    // precision chosen. `towers` = Text (a search's query) gives the whole
+    // model when one is loaded already, else loads the text tower alone
+    // with its weights left in the file's mapping: a first search then
+    // starts in a fraction of the whole model's load.
     std::shared_ptr<const ClipEncoder> acquire(const QString& modelDir, const QString& identity,
-                                               torch::ScalarType preferred = torch::ScalarType::Undefined);
+                                               torch::ScalarType preferred = torch::ScalarType::Undefined,
+                                               clip::Towers towers = clip::Towers::Both);
+    // Where and in which precision acquire(…, preferred) computes, without
+    // loading anything: what an index run needs to know before it knows
+    // whether it will need the weights.
+    clip::ComputeOptions compute(torch::ScalarType preferred = torch::ScalarType::Undefined);
 
 private:
+    clip::ComputeOptions computeLocked(torch::ScalarType preferred);
+
     clip::DevicePreference device_;
     std::map<torch::ScalarType, clip::ComputeOptions> compute_; // by `preferred`
     std::mutex mutex_;

@@ -5,9 +5,12 @@
 
 #include "Catalog.h"
 #include "CatalogRepair.h"
+#include "ClipConfig.h"
+#include "ClipQueryEmbedder.h"
 #include "ComputeThreads.h"
 #include "LibraryLocation.h"
 #include "ModelError.h"
+#include "ModelFiles.h"
 #include "ModelIdentity.h"
 #include "VectorSet.h"
 #include "VectorSetDtype.h"
@@ -41,12 +44,33 @@ void SearchWorker::setEncoders(std::shared_ptr<ClipEncoderCache> encoders, int t
     encoders_ = std::move(encoders);
     threads_ = threads;
     engine_.reset();
-    encoder_.reset(); // the next search loads the model with the new settings
+    dropEncoders(); // the next search that needs the model loads it with the new settings
+}
+
+void SearchWorker::dropEncoders()
+{
+    textEncoder_.reset();
+    imageEncoder_.reset();
+}
+
+const ClipEncoder& SearchWorker::encoderFor(EncoderUse use)
+{
+    // A text needs the text tower alone (or the whole model when the app has
+    // it loaded already); an image the whole model. A query the catalog has
+    // cached needs neither: the first search does not wait for the model.
+    std::shared_ptr<const ClipEncoder>& slot = use == EncoderUse::Text ? textEncoder_ : imageEncoder_;
+    if (!slot) {
+        Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir_)));
+        slot = encoders_->acquire(modelDir_, filesId_, preferred_,
+                                  use == EncoderUse::Text ? clip::Towers::Text : clip::Towers::Both);
+        applyCpuThreads(threads_);
+    }
+    return *slot;
 }
 
 void SearchWorker::ensureEngine(const QString& modelDir)
 {
-    if (engine_ && encoder_ && encoder_->modelDir() == modelDir)
+    if (engine_ && modelDir_ == modelDir)
         return;
     // First search, another model, or after an index run: the files in the
     // folder may have changed meanwhile (another id), and vectors stored
@@ -56,24 +80,26 @@ void SearchWorker::ensureEngine(const QString& modelDir)
     // Queries in the precision of the library's vectors (VectorSet.h).
     const QString existing = existingVectorSet(catalog, filesId);
     const torch::ScalarType preferred = vectorSetDtype(existing);
-    if (!encoder_ || encoder_->modelDir() != modelDir || filesId != filesId_ || preferred != preferred_) {
+    if (modelDir != modelDir_ || filesId != filesId_ || preferred != preferred_) {
         engine_.reset();
-        encoder_.reset();
-        Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
+        dropEncoders();
+        modelDir_ = modelDir;
         filesId_ = filesId;
         preferred_ = preferred;
-        encoder_ = encoders_->acquire(modelDir, filesId, preferred);
-        applyCpuThreads(threads_);
     }
-    const QString modelId = readerVectorSet(existing, filesId, encoder_->model().compute().dtype);
+    const QString modelId = readerVectorSet(existing, filesId, encoders_->compute(preferred).dtype);
     if (modelId != modelId_)
         engine_.reset();
     modelId_ = modelId;
     if (!engine_) {
+        const clip::ClipConfig config =
+            clip::ClipConfig::fromFile(clip::modelFilePath(modelDir.toStdString(), "config.json"));
         // A read-only library (PHOTOSEARCH_READ_ONLY=1, an unwritable folder)
         // is searched as the CLI searches it: no query cache, no FAISS rewrite.
-        engine_ = std::make_unique<SearchEngine>(libraryDir_, *encoder_, modelId_,
-                                                 LibraryLocation::catalogAccess(libraryDir_));
+        engine_ = std::make_unique<SearchEngine>(
+            libraryDir_,
+            std::make_unique<ClipQueryEmbedder>([this](EncoderUse use) -> const ClipEncoder& { return encoderFor(use); }),
+            int(config.projectionDim), modelId_, LibraryLocation::catalogAccess(libraryDir_));
         if (!engine_->rebuildReason().isEmpty())
             qInfo("Rebuilt the vector index from the catalog (%s).", qPrintable(engine_->rebuildReason()));
     }
@@ -131,7 +157,7 @@ void SearchWorker::search(const SearchJob& job)
             return;
         Q_EMIT finished(answer(job));
     } catch (const clip::ModelError& e) {
-        encoder_.reset();
+        dropEncoders();
         engine_.reset();
         Q_EMIT failed(job.id,
                       tr("The CLIP model could not be loaded; choose another one with File ▸ Models…."),

@@ -1,8 +1,9 @@
 #pragma once
 // Answers text and "similar photo" searches on the controller's search
 // thread, so the GUI never waits for the model or the vector store. The model
-// is taken from the controller's ClipEncoderCache on the first search (off the
-// GUI thread) and kept; the SearchEngine (a catalog connection and the model's
+// is taken from the controller's ClipEncoderCache (off the GUI thread) when
+// a query first needs it — not for a query the catalog has cached, and only
+// the text tower for a text — and kept; the SearchEngine (a catalog connection and the model's
 // vector store) is reopened when the controller says the library changed (an
 // index run committed photos, a folder was removed).
 //
@@ -11,6 +12,7 @@
 
 #include <c10/core/ScalarType.h>
 
+#include "ClipQueryEmbedder.h"
 #include "LibraryTypes.h"
 
 #include <QObject>
@@ -61,12 +63,17 @@ Q_SIGNALS:
 
 private:
     void ensureEngine(const QString& modelDir);
+    const ClipEncoder& encoderFor(EncoderUse use);
+    void dropEncoders();
     SearchResults answer(const SearchJob& job);
 
     QString libraryDir_;
     std::shared_ptr<const std::atomic_int> latest_;
     std::shared_ptr<ClipEncoderCache> encoders_;
-    std::shared_ptr<const ClipEncoder> encoder_;
+    // Taken from encoders_ when a query first needs them (encoderFor).
+    std::shared_ptr<const ClipEncoder> textEncoder_;
+    std::shared_ptr<const ClipEncoder> imageEncoder_;
+    QString modelDir_; // the model the engine searches with
     QString modelId_; // the vector set searched (VectorSet.h)
     QString filesId_; // the model files' id (ModelIdentity.h)
     c10::ScalarType preferred_ = c10::ScalarType::Undefined;
