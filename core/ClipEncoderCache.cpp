@@ -40,8 +40,9 @@ std::shared_ptr<const ClipEncoder> ClipEncoderCache::acquire(const QString& mode
     if (towers == clip::Towers::Text) {
         if (auto text = loaded_[textKey].lock())
             return text;
-        auto encoder = std::make_shared<const ClipEncoder>(modelDir, compute, clip::Towers::Text,
-                                                           clip::WeightStorage::InPlace);
+        // Copied, not mapped: a long-lived process must survive the model
+        // file being overwritten in place (the CLI maps it; it exits soon).
+        auto encoder = std::make_shared<const ClipEncoder>(modelDir, compute, clip::Towers::Text);
         loaded_[textKey] = encoder;
         return encoder;
     }
