@@ -42,6 +42,7 @@ struct IndexSummary {
     qint64 vanished = 0;  // found by the scan but gone when read (known ones are also in `removed`)
     double seconds = 0;
     double encoderSeconds = 0; // time the encoder spent encoding
+    double modelLoadSeconds = 0; // loading the weights (0: no file to read, or they came loaded)
     // Where the time went, stage by stage (bench_index prints them). Decode
     // figures are summed over the workers, so they can exceed the wall time;
     // a stage's waiting time names the stage that held it up.

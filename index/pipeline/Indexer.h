@@ -12,9 +12,12 @@
 // indexed once. Moved files keep their embedding (same content hash),
 // copies reuse it, deleted files leave the catalog and the index. A file
 // that cannot be read is recorded with the reason and never stops the run.
+// The model's weights are loaded only when the scan finds files to read
+// (IndexModel.h).
 
 #include "IndexControl.h"
 #include "IndexLock.h" // takeIndexLock and its errors, for every writer of a library
+#include "IndexModel.h"
 #include "IndexTypes.h"
 
 #include <QString>
@@ -27,12 +30,13 @@ class TowerEngine;
 
 namespace photosearch {
 
-class ImagePreprocessor;
-
 class Indexer {
 public:
-    // `model` and `preprocessor` must outlive run(); `modelId` tags every
-    // embedding (see ModelIdentity.h).
+    // `modelId` tags every embedding: the vector set (VectorSet.h) of the
+    // model and the precision it computes in. What `model` loads must
+    // outlive run().
+    Indexer(const QString& libraryDir, IndexModel model, const QString& modelId);
+    // A model already loaded; `model` and `preprocessor` must outlive run().
     Indexer(const QString& libraryDir, const clip::TowerEngine& model, const ImagePreprocessor& preprocessor,
             const QString& modelId);
 
@@ -40,14 +44,14 @@ public:
     // thread, at most a few times a second. Throws CatalogError or
     // VectorStoreError when the library cannot be written (what was committed
     // stays), IndexBusyError when another process is indexing the library,
-    // and rethrows an unexpected encoder failure.
+    // rethrows what the model's loader threw (clip::ModelError; after the
+    // scan, before any photo is written) and an unexpected encoder failure.
     IndexSummary run(const IndexOptions& options, IndexControl* control = nullptr,
                      const std::function<void(const IndexProgress&)>& progress = {});
 
 private:
     QString libraryDir_;
-    const clip::TowerEngine& model_;
-    const ImagePreprocessor& preprocessor_;
+    IndexModel model_;
     QString modelId_;
 };
 

@@ -352,10 +352,11 @@ TagRunSummary tagUntagged(Catalog& catalog, const QString& modelId, LabelEmbedde
     return summary;
 }
 
-TagRunSummary tagIndexedPhotos(const QString& libraryDir, const QString& modelId, const ClipEncoder& encoder)
+TagRunSummary tagIndexedPhotos(const QString& libraryDir, const QString& modelId,
+                               const std::function<const ClipEncoder&()>& encoder)
 {
     Catalog catalog(libraryDir);
-    CatalogLabelEmbedder labels(catalog, modelId, [&]() -> const ClipEncoder& { return encoder; });
+    CatalogLabelEmbedder labels(catalog, modelId, encoder);
     return tagUntagged(catalog, modelId, labels);
 }
 

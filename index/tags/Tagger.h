@@ -21,6 +21,8 @@
 
 #include <QString>
 
+#include <functional>
+
 namespace photosearch {
 
 class Catalog;
@@ -55,9 +57,12 @@ TagRunSummary tagUntagged(Catalog& catalog, const QString& modelId, LabelEmbedde
 
 // After an index run, for the CLI and the window alike: opens the library's
 // catalog and tags what the run added or changed (tagUntagged), with the
-// label embeddings stored in the catalog and `encoder` for those missing.
+// label embeddings stored in the catalog and `encoder` for those missing
+// (asked for only then: after a run that added nothing, or with the
+// vocabulary's embeddings stored, tagging loads no model).
 // Throws what tagUntagged throws; the caller reports it without failing the
 // index run (`tag` can be run again).
-TagRunSummary tagIndexedPhotos(const QString& libraryDir, const QString& modelId, const ClipEncoder& encoder);
+TagRunSummary tagIndexedPhotos(const QString& libraryDir, const QString& modelId,
+                               const std::function<const ClipEncoder&()>& encoder);
 
 } // namespace photosearch

@@ -37,7 +37,7 @@ void IndexWorker::setEncoders(std::shared_ptr<ClipEncoderCache> encoders, int th
     threads_ = threads;
 }
 
-void IndexWorker::tagNewPhotos(const QString& modelId, const ClipEncoder& encoder)
+void IndexWorker::tagNewPhotos(const QString& modelId, const std::function<const ClipEncoder&()>& encoder)
 {
     // The photos are indexed whatever happens here; `tag` can redo it.
     try {
@@ -51,31 +51,41 @@ void IndexWorker::tagNewPhotos(const QString& modelId, const ClipEncoder& encode
 IndexSummary IndexWorker::index(const QString& folder, const QString& modelDir, bool recordModel,
                                 IndexControl& control, QString* libraryModel)
 {
-    Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
     const QString filesId = modelIdForDirectory(modelDir);
-    torch::ScalarType preferred;
-    {
-        const Catalog catalog(libraryDir_);
-        preferred = existingPrecision(catalog, filesId); // new photos join the vectors there
-    }
-    const std::shared_ptr<const ClipEncoder> encoder = encoders_->acquire(modelDir, filesId, preferred);
-    const QString modelId =
-        vectorSetId(filesId, QString::fromStdString(clip::dtypeName(encoder->model().compute().dtype)));
+    // One connection for the run: the vectors' precision before it, the
+    // spare copy and the library's model after it.
+    Catalog catalog(libraryDir_);
+    const torch::ScalarType preferred = existingPrecision(catalog, filesId); // new photos join the vectors there
+    const clip::ComputeOptions compute = encoders_->compute(preferred);
     applyCpuThreads(threads_);
+    const QString modelId = vectorSetId(filesId, QString::fromStdString(clip::dtypeName(compute.dtype)));
+    // The weights are acquired (the search thread's, when it holds the same)
+    // only when the scan finds files to read or a tag label needs its
+    // embedding after the run.
+    std::shared_ptr<const ClipEncoder> encoder;
+    const std::function<const ClipEncoder&()> acquire = [&]() -> const ClipEncoder& {
+        if (!encoder) {
+            Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir)));
+            encoder = encoders_->acquire(modelDir, filesId, preferred);
+        }
+        return *encoder;
+    };
     IndexSummary summary;
     if (control.isCancelled()) {
         summary.cancelled = true;
     } else {
-        Indexer indexer(libraryDir_, encoder->model(), encoder->preprocessor(), modelId);
+        Indexer indexer(libraryDir_, IndexModel::fromDirectory(modelDir, compute, [&]() -> const clip::TowerEngine& {
+                            return acquire().model();
+                        }),
+                        modelId);
         IndexOptions options;
         options.roots = {folder};
         if (recordModel)
             options.modelDir = modelDir;
         summary = indexer.run(options, &control, [this](const IndexProgress& p) { Q_EMIT progress(p); });
         if (!summary.cancelled)
-            tagNewPhotos(modelId, *encoder);
+            tagNewPhotos(modelId, acquire);
     }
-    Catalog catalog(libraryDir_);
     // As after the command line's runs: a good run refreshes the spare copy (at most daily).
     if (!summary.cancelled && refreshLastGoodCopy(catalog.connection(), lastGoodCopyMaxAge(summary.changedCatalog())))
         qInfo("Refreshed the last good copy of the catalog in %s", qPrintable(libraryDir_));

@@ -1,10 +1,11 @@
 #pragma once
-// Runs one index run at a time on the controller's index thread: loads the
-// model, runs the Indexer (which blocks this thread, not the GUI), and
-// reports back through queued signals. The encoder comes from the
-// controller's ClipEncoderCache (the same weights as the search thread's when
-// the model is the same) and is let go after the run. A run that was not
-// cancelled then tags the photos it added or changed.
+// Runs one index run at a time on the controller's index thread: runs the
+// Indexer (which blocks this thread, not the GUI), and reports back through
+// queued signals. The encoder comes from the controller's ClipEncoderCache
+// (the same weights as the search thread's when the model is the same), only
+// once the scan finds files to read or a tag label needs its embedding (a
+// rescan that finds nothing new loads nothing), and is let go after the run.
+// A run that was not cancelled then tags the photos it added or changed.
 //
 // A run either records its model as the library's by the CLI's rule
 // (recordModel), or leaves the library's model alone: a model switch indexes
@@ -18,6 +19,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace photosearch {
@@ -54,7 +56,7 @@ private:
     IndexSummary index(const QString& folder, const QString& modelDir, bool recordModel, IndexControl& control,
                        QString* libraryModel);
     // Tags what the run added or changed, like `photosearch-cli index`.
-    void tagNewPhotos(const QString& modelId, const ClipEncoder& encoder);
+    void tagNewPhotos(const QString& modelId, const std::function<const ClipEncoder&()>& encoder);
 
     QString libraryDir_;
     std::shared_ptr<ClipEncoderCache> encoders_;
