@@ -463,6 +463,40 @@ std::vector<float> Catalog::embedding(qint64 photoId, const QString& modelId) co
     return vector;
 }
 
+std::vector<std::vector<float>> Catalog::embeddings(const std::vector<qint64>& photoIds,
+                                                    const QString& modelId) const
+{
+    std::vector<std::vector<float>> out(photoIds.size());
+    if (photoIds.empty())
+        return out;
+    // One statement, the ids bound as one JSON array (SQLite sorts them and
+    // walks the index once): faster than the cached one-id statement stepped
+    // per id, at 1M photos 0.80 against 0.95 ms for 40 ids, 1.7 against
+    // 3.0 ms for 100 (bench_search --catalog-dir, docs/BENCHMARKS.md).
+    QByteArray list = "[";
+    for (qint64 id : photoIds)
+        list += QByteArray::number(id) + ',';
+    list.back() = ']';
+    std::vector<std::pair<qint64, size_t>> where(photoIds.size()); // (id, index in photoIds), by id
+    for (size_t i = 0; i < photoIds.size(); ++i)
+        where[i] = {photoIds[i], i};
+    std::sort(where.begin(), where.end());
+    Statement s = d_->db.statement("SELECT e.photo_id, e.dim, e.vector FROM embeddings e "
+                                   "JOIN photos p ON p.id = e.photo_id WHERE e.model_id = ?1 AND "
+                                   "e.photo_id IN (SELECT value FROM json_each(?2)) AND " PS_VALID_EMBEDDING);
+    s.bind(1, modelId).bind(2, QString::fromLatin1(list));
+    std::vector<float> vector;
+    while (s.next()) {
+        if (!decodeVector(s, 1, 2, &vector))
+            continue;
+        const qint64 id = s.int64(0);
+        auto it = std::lower_bound(where.begin(), where.end(), std::make_pair(id, size_t(0)));
+        for (; it != where.end() && it->first == id; ++it)
+            out[it->second] = vector;
+    }
+    return out;
+}
+
 void Catalog::forEachEmbedding(const QString& modelId,
                                const std::function<void(qint64 photoId, const std::vector<float>&)>& visit) const
 {

@@ -105,6 +105,10 @@ public:
     // Empty when the photo has none for this model, or when it is stale
     // (computed from another content hash than the photo's current one).
     std::vector<float> embedding(qint64 photoId, const QString& modelId) const;
+    // The same for many photos at once (an approximate search's candidates,
+    // re-scored exactly): element i is photoIds[i]'s vector, empty when it
+    // has none (an id may repeat). One statement for the whole list.
+    std::vector<std::vector<float>> embeddings(const std::vector<qint64>& photoIds, const QString& modelId) const;
     // Every valid (not stale) embedding of the model, in id order.
     void forEachEmbedding(const QString& modelId,
                           const std::function<void(qint64 photoId, const std::vector<float>&)>& visit) const;

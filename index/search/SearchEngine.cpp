@@ -1,5 +1,6 @@
 #include "SearchEngine.h"
 
+#include "ExactRerank.h"
 #include "ImageFormat.h"
 #include "VectorCache.h"
 
@@ -359,15 +360,24 @@ std::vector<SearchHit> SearchEngine::searchSelected(const std::vector<float>& qu
     std::vector<SearchHit> hits;
     if (k <= 0 || int(query.size()) != store_->dimension())
         return hits;
+    // An approximate store's order and scores are made exact from the
+    // catalog's vectors (ExactRerank.h): it is asked for more candidates,
+    // which also stand in for photos removed since the store was built.
+    const bool rerank = store_->isApproximate();
+    const int asked = rerank ? ExactRerank::candidates(k) : k;
     std::vector<VectorHit> found;
     if (selection.everything()) {
-        found = store_->search(query.data(), k);
+        found = store_->search(query.data(), asked);
     } else {
         if (selection.only && selection.only->empty())
             return hits;
-        found = store_->search(query.data(), k, [&](qint64 id) { return selection.allows(id); });
+        found = store_->search(query.data(), asked, [&](qint64 id) { return selection.allows(id); });
     }
+    if (rerank)
+        found = ExactRerank(catalog_, modelId_).rerank(query, std::move(found), asked);
     for (const VectorHit& h : found) {
+        if (int(hits.size()) == k)
+            break;
         if (std::optional<SearchHit> hit = hitFor(h.id)) {
             hit->score = h.score;
             hits.push_back(*hit);

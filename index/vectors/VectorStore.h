@@ -13,6 +13,9 @@
 // (docs/BENCHMARKS.md, "Search at 1M photos (issue 15)"). Its scores are
 // those of the decoded vectors (within ~1e-3 of the exact ones), and vectors
 // moved back to the exact store after shrinking are the decoded ones.
+// SearchEngine asks an approximate store for a few more hits and re-scores
+// them from the catalog's float32 vectors (ExactRerank.h), which lifts the
+// clustered set's 0.979 to 0.9998.
 //
 // Thread-safe: searches run concurrently with each other; add/remove/clear/
 // load take an exclusive lock. save() takes a shared lock (searches go on
