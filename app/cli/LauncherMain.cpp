@@ -38,7 +38,7 @@ std::string enginePath()
 {
     const std::string dir = directoryOfThisProgram();
     const std::string besides = dir + "/photosearch-cli-engine";
-    if (access(besides.c_str(), X_OK) == 0)
+    if (access(besides.c_str(), F_OK) == 0) // execv then names what is wrong with it
         return besides;
     return dir + "/" PHOTOSEARCH_ENGINE_FROM_BIN "/photosearch-cli-engine";
 }

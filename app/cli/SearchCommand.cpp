@@ -110,6 +110,10 @@ int runSearch(const QStringList& args, SearchMode mode, const SearchBackend& bac
     try {
         hits = answer(engine, a, mode, filter);
     } catch (const NeedsFullCli&) {
+        // The rebuilt file is saved, so the full CLI will not rebuild (nor
+        // say so); a read-only library's is not, and the full CLI says it.
+        if (access == Catalog::Access::ReadWrite && !engine.rebuildReason().isEmpty())
+            std::fprintf(stderr, "%s\n", qPrintable(notices.first()));
         throw;
     } catch (const std::exception&) {
         for (const QString& n : notices)

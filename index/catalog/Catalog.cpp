@@ -570,15 +570,20 @@ std::vector<float> Catalog::cachedTextEmbedding(const QString& modelId, const QS
         if (!s.next() || !decodeVector(s, 0, 1, &vector))
             return {};
     }
-    // A read-only library still answers from its cache; it only cannot
-    // record the use (which would throw and have the query embedded again).
+    // A read-only or busy library still answers from its cache; it only
+    // cannot record the use (throwing would have the query embedded again:
+    // the model loaded for an answer the catalog holds).
     if (isReadOnly())
         return vector;
-    d_->db.statement("UPDATE query_embeddings SET used_at = ?3 WHERE model_id = ?1 AND text = ?2")
-        .bind(1, modelId)
-        .bind(2, text)
-        .bind(3, QDateTime::currentMSecsSinceEpoch())
-        .run();
+    try {
+        d_->db.statement("UPDATE query_embeddings SET used_at = ?3 WHERE model_id = ?1 AND text = ?2")
+            .bind(1, modelId)
+            .bind(2, text)
+            .bind(3, QDateTime::currentMSecsSinceEpoch())
+            .run();
+    } catch (const CatalogError& e) {
+        qWarning("Could not record the use of a cached query: %s", e.what());
+    }
     return vector;
 }
 

@@ -18,6 +18,19 @@
 namespace photosearch {
 namespace {
 
+// The text under which a query's embedding is cached: CLIP's tokenizer folds
+// whitespace, composes (NFC) and lower-cases before it reads a text
+// (ClipTokenizer.h), so "Dog  on a beach" and "dog on a beach" are one
+// embedding — and one cached answer the CLI gives without loading the model.
+// A text with "<|" is kept as typed: the tokenizer matches its special
+// tokens in the raw text, case and all.
+QString queryCacheKey(const QString& text)
+{
+    if (text.contains(QLatin1String("<|")))
+        return text;
+    return text.simplified().normalized(QString::NormalizationForm_C).toLower();
+}
+
 // Candidates the relevance cut looks at beyond k, so that the window can say
 // "23 good matches" while showing 20.
 constexpr int kCutCandidates = 500;
@@ -94,24 +107,25 @@ SearchEngine::~SearchEngine() = default;
 
 std::vector<float> SearchEngine::textEmbedding(const QString& text)
 {
-    if (const std::vector<float>* cached = textCache_.object(text))
+    const QString key = queryCacheKey(text);
+    if (const std::vector<float>* cached = textCache_.object(key))
         return *cached;
     // The catalog's copy is a cache: a library that is busy (an index run
     // holding the write lock) or read-only still answers.
     std::vector<float> result;
     try {
-        result = catalog_.cachedTextEmbedding(modelId_, text);
+        result = catalog_.cachedTextEmbedding(modelId_, key);
     } catch (const CatalogError&) {
     }
     if (int(result.size()) != store_->dimension()) {
         result = embedder_->embedText(text);
         try {
             if (!catalog_.isReadOnly())
-                catalog_.cacheTextEmbedding(modelId_, text, result);
+                catalog_.cacheTextEmbedding(modelId_, key, result);
         } catch (const CatalogError&) {
         }
     }
-    textCache_.insert(text, new std::vector<float>(result));
+    textCache_.insert(key, new std::vector<float>(result));
     return result;
 }
 

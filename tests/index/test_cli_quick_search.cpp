@@ -99,6 +99,34 @@ private Q_SLOTS:
         QVERIFY2(again.err.contains("Searching for:"), again.err.constData());
     }
 
+    void caseAndSpacingDoNotMissTheCache()
+    {
+        // CLIP's tokenizer lower-cases and folds whitespace: one embedding,
+        // so one cached answer.
+        bool torch = false;
+        const Run typed = runWatched(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"),
+                                          QStringLiteral("6"), QStringLiteral("  A Red  BICYCLE by a lake ")}),
+                                     &torch);
+        QVERIFY2(typed.exitCode == 0, typed.err.constData());
+        QVERIFY2(!torch, "the same words in other case and spacing missed the cache");
+        const Run plain = runCli(lib({QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("-k"),
+                                      QStringLiteral("6"), QStringLiteral("a red bicycle by a lake")}));
+        QCOMPARE(typed.out, plain.out);
+    }
+
+    void aRebuiltIndexIsReportedWhenTheEngineTakesOver()
+    {
+        const QStringList files = QDir(library_).entryList({QStringLiteral("vectors-*.faiss")}, QDir::Files);
+        QVERIFY(!files.isEmpty());
+        for (const QString& f : files)
+            QVERIFY(QFile::remove(QDir(library_).filePath(f)));
+        bool torch = false;
+        const Run r = runWatched(lib({QStringLiteral("search"), QStringLiteral("a green kite never asked")}), &torch);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(torch);
+        QCOMPARE(r.err.count("Rebuilt the vector index"), 1);
+    }
+
     void theQuickAnswerIsTheEnginesAnswer()
     {
         const QStringList args = lib({QStringLiteral("search"), QStringLiteral("-k"), QStringLiteral("5"),

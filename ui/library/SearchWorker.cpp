@@ -63,6 +63,8 @@ const ClipEncoder& SearchWorker::encoderFor(EncoderUse use)
         Q_EMIT status(tr("Loading the CLIP model from %1…").arg(QDir::toNativeSeparators(modelDir_)));
         slot = encoders_->acquire(modelDir_, filesId_, preferred_,
                                   use == EncoderUse::Text ? clip::Towers::Text : clip::Towers::Both);
+        if (use == EncoderUse::Image)
+            textEncoder_ = slot; // the whole model serves texts too: the text tower alone can go
         applyCpuThreads(threads_);
     }
     return *slot;
