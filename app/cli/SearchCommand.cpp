@@ -37,32 +37,65 @@ void reportUnderstood(const QueryResults& results, const SearchRequest& request)
     std::fprintf(stderr, "; --all lists the %d best regardless.\n", request.k);
 }
 
+// A search as the command line asked for it, checked before the library is opened.
+struct SearchQuery {
+    QString input; // the query text, or the image for `similar`
+    PhotoFilter filter;
+    int k = 20;
+    bool all = false;
+    SortOrder sort = SortOrder::Relevance;
+};
+
+SearchQuery parseQuery(const CliArgs& a, SearchMode mode)
+{
+    const bool text = mode == SearchMode::Text;
+    if (a.positionals().size() != 1)
+        throw UsageError(text ? "search needs one QUERY (quote it if it has spaces)" : "similar needs one IMAGE");
+    SearchQuery q;
+    q.input = a.positionals().first();
+    // A blank query still embeds (start and end tokens only) and would rank
+    // every photo by nothing the user asked for.
+    if (q.input.trimmed().isEmpty())
+        throw UsageError(text ? "search needs a QUERY with some text in it"
+                              : "similar needs the path of an IMAGE, not an empty one");
+    q.k = numberOption(a, QStringLiteral("k"), 20, 1);
+    q.filter = filterFromArgs(a);
+    q.all = a.has(QStringLiteral("all"));
+    const QString sort = a.value(QStringLiteral("sort"), QStringLiteral("relevance"));
+    if (sort != QLatin1String("relevance") && sort != QLatin1String("date"))
+        throw UsageError("--sort takes relevance or date, not '" + sort.toStdString() + "'");
+    q.sort = sort == QLatin1String("date") ? SortOrder::Date : SortOrder::Relevance;
+    return q;
+}
+
+QString rebuildNotice(const SearchEngine& engine)
+{
+    return engine.rebuildReason().isEmpty()
+        ? QString()
+        : QStringLiteral("Rebuilt the vector index from the catalog (%1).").arg(engine.rebuildReason());
+}
+
 // What the engine said about the library on opening, printed once the search
 // has an answer or fails: a quick search that hands over to the full CLI
 // prints nothing (the full one says it).
-QStringList openingNotices(const SearchEngine& engine)
+void printOpeningNotices(const SearchEngine& engine)
 {
-    QStringList notices;
-    if (!engine.rebuildReason().isEmpty())
-        notices << QStringLiteral("Rebuilt the vector index from the catalog (%1).").arg(engine.rebuildReason());
+    if (const QString rebuilt = rebuildNotice(engine); !rebuilt.isEmpty())
+        std::fprintf(stderr, "%s\n", qPrintable(rebuilt));
     if (engine.vectorCount() == 0)
-        notices << QStringLiteral("The library has no photos indexed with this model; run `photosearch-cli index` first.");
-    return notices;
+        std::fprintf(stderr, "The library has no photos indexed with this model; run `photosearch-cli index` first.\n");
 }
 
-std::vector<SearchHit> answer(SearchEngine& engine, const CliArgs& a, SearchMode mode, const PhotoFilter& filter)
+std::vector<SearchHit> answer(SearchEngine& engine, const SearchQuery& q, SearchMode mode)
 {
-    const int k = numberOption(a, QStringLiteral("k"), 20, 1);
-    const QString input = a.positionals().first();
     if (mode == SearchMode::Similar)
-        return engine.similarTo(input, k, filter);
-    const QString sort = a.value(QStringLiteral("sort"), QStringLiteral("relevance"));
+        return engine.similarTo(q.input, q.k, q.filter);
     SearchRequest request;
-    request.query = input;
-    request.filter = filter;
-    request.k = k;
-    request.all = a.has(QStringLiteral("all"));
-    request.sort = sort == QLatin1String("date") ? SortOrder::Date : SortOrder::Relevance;
+    request.query = q.input;
+    request.filter = q.filter;
+    request.k = q.k;
+    request.all = q.all;
+    request.sort = q.sort;
     QueryResults results = engine.search(request);
     if (!results.error.isEmpty())
         throw UsageError(results.error.toStdString());
@@ -80,18 +113,7 @@ int runSearch(const QStringList& args, SearchMode mode, const SearchBackend& bac
     if (text)
         valueOptions << QStringLiteral("sort");
     const CliArgs a(args, valueOptions, text ? QStringList{QStringLiteral("all")} : QStringList{});
-    if (a.positionals().size() != 1)
-        throw UsageError(text ? "search needs one QUERY (quote it if it has spaces)" : "similar needs one IMAGE");
-    // A blank query still embeds (start and end tokens only) and would rank
-    // every photo by nothing the user asked for.
-    if (a.positionals().first().trimmed().isEmpty())
-        throw UsageError(text ? "search needs a QUERY with some text in it"
-                              : "similar needs the path of an IMAGE, not an empty one");
-    numberOption(a, QStringLiteral("k"), 20, 1); // a bad -k is reported before the library is opened
-    const PhotoFilter filter = filterFromArgs(a);
-    const QString sort = a.value(QStringLiteral("sort"), QStringLiteral("relevance"));
-    if (sort != QLatin1String("relevance") && sort != QLatin1String("date"))
-        throw UsageError("--sort takes relevance or date, not '" + sort.toStdString() + "'");
+    const SearchQuery query = parseQuery(a, mode);
 
     const QString libraryDir = openLibraryDir(a, LibraryUse::Read);
     const Catalog::Access access = libraryAccess(libraryDir);
@@ -105,23 +127,20 @@ int runSearch(const QStringList& args, SearchMode mode, const SearchBackend& bac
     // The config is read now, so that a broken one is reported before searching.
     const clip::ClipConfig config = clip::ClipConfig::fromFile(clip::modelFilePath(modelDir.toStdString(), "config.json"));
     SearchEngine engine(libraryDir, std::move(model.embedder), int(config.projectionDim), model.setId, access);
-    const QStringList notices = openingNotices(engine);
     std::vector<SearchHit> hits;
     try {
-        hits = answer(engine, a, mode, filter);
+        hits = answer(engine, query, mode);
     } catch (const NeedsFullCli&) {
         // The rebuilt file is saved, so the full CLI will not rebuild (nor
         // say so); a read-only library's is not, and the full CLI says it.
         if (access == Catalog::Access::ReadWrite && !engine.rebuildReason().isEmpty())
-            std::fprintf(stderr, "%s\n", qPrintable(notices.first()));
+            std::fprintf(stderr, "%s\n", qPrintable(rebuildNotice(engine)));
         throw;
     } catch (const std::exception&) {
-        for (const QString& n : notices)
-            std::fprintf(stderr, "%s\n", qPrintable(n));
+        printOpeningNotices(engine);
         throw;
     }
-    for (const QString& n : notices)
-        std::fprintf(stderr, "%s\n", qPrintable(n));
+    printOpeningNotices(engine);
     for (const SearchHit& h : hits)
         printJsonLine(QJsonObject{{QStringLiteral("path"), h.path}, {QStringLiteral("score"), double(h.score)}});
     return 0;
