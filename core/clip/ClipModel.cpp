@@ -9,6 +9,7 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -221,7 +222,7 @@ void ClipModel::buildVision(const WeightSource& get)
 }
 
 torch::Tensor ClipModel::runLayer(const Layer& w, const TowerConfig& c, torch::Tensor x, const torch::Tensor& mask,
-                                  const torch::Tensor& keep) const
+                                  const torch::Tensor& keep, const PrefixKv* past, PrefixKv* save) const
 {
     const int64_t b = x.size(0);
     const int64_t len = x.size(1);
@@ -250,6 +251,12 @@ torch::Tensor ClipModel::runLayer(const Layer& w, const TowerConfig& c, torch::T
                 .view({b, 1, heads, hd})
                 .transpose(1, 2);
     }
+    if (save)
+        *save = {k, v};
+    if (past) {
+        k = torch::cat({past->k.expand({b, -1, -1, -1}), k}, 2);
+        v = torch::cat({past->v.expand({b, -1, -1, -1}), v}, 2);
+    }
     torch::Tensor a = attention(q, k, v, mask).transpose(1, 2).reshape({b, -1, d});
     x = x + torch::linear(a, w.outWeight, w.outBias);
     h = torch::layer_norm(x, {d}, w.ln2Weight, w.ln2Bias, c.layerNormEps).to(product);
@@ -258,12 +265,14 @@ torch::Tensor ClipModel::runLayer(const Layer& w, const TowerConfig& c, torch::T
 }
 
 torch::Tensor ClipModel::runTower(const Tower& t, const TowerConfig& c, torch::Tensor x, const torch::Tensor& mask,
-                                  const torch::Tensor& lastMask, const torch::Tensor& keep) const
+                                  const torch::Tensor& lastMask, const torch::Tensor& keep,
+                                  const std::vector<PrefixKv>& past) const
 {
     const size_t n = t.layers.size();
+    auto pastAt = [&past](size_t l) { return past.empty() ? nullptr : &past[l]; };
     for (size_t l = 0; l + 1 < n; ++l)
-        x = runLayer(t.layers[l], c, x, mask, {});
-    x = runLayer(t.layers[n - 1], c, x, lastMask, keep).squeeze(1);
+        x = runLayer(t.layers[l], c, x, mask, {}, pastAt(l));
+    x = runLayer(t.layers[n - 1], c, x, lastMask, keep, pastAt(n - 1)).squeeze(1);
     x = torch::layer_norm(x, {c.hidden}, t.finalLnWeight, t.finalLnBias, c.layerNormEps).to(t.projection.scalar_type());
     return torch::linear(x, t.projection).to(torch::kCPU, torch::kFloat32);
 }
@@ -304,6 +313,29 @@ torch::Tensor ClipModel::encodeImages(const torch::Tensor& pixels) const
     return runTower(vision_, vc, x, {}, {}, keep);
 }
 
+std::unique_ptr<TowerEngine> ClipModel::textTowerForBatches() const
+{
+    if (!hasTextTower() || compute_.textDtype() == compute_.dtype || !runsNatively(compute_.device, compute_.dtype))
+        return nullptr;
+    c10::InferenceMode guard;
+    auto products = [this](const torch::Tensor& t) { return t.to(compute_.dtype).contiguous(); };
+    auto m = std::make_unique<ClipModel>();
+    m->config_ = config_;
+    m->compute_ = compute_;
+    m->towers_ = Towers::Text;
+    m->logitScale_ = logitScale_;
+    m->tokenEmbedding_ = tokenEmbedding_;
+    m->textPositions_ = textPositions_;
+    m->text_ = text_; // layer norms shared; the products' weights replaced below
+    for (Layer& l : m->text_.layers) {
+        for (torch::Tensor* t : {&l.qkvWeight, &l.qkvBias, &l.outWeight, &l.outBias, &l.fc1Weight, &l.fc1Bias,
+                                 &l.fc2Weight, &l.fc2Bias})
+            *t = products(*t);
+    }
+    m->text_.projection = products(text_.projection);
+    return m;
+}
+
 int64_t ClipModel::pooledIndex(const std::vector<int64_t>& ids) const
 {
     const int64_t eos = config_.text.eosTokenId;
@@ -327,7 +359,6 @@ torch::Tensor ClipModel::encodeTokens(const std::vector<std::vector<int64_t>>& i
     if (b == 0)
         return torch::empty({0, config_.projectionDim});
     std::vector<int64_t> pooled(size_t(b), 0);
-    int64_t len = 1;
     for (int64_t i = 0; i < b; ++i) {
         const auto& seq = ids[size_t(i)];
         if (seq.empty() || int64_t(seq.size()) > tc.maxPositions)
@@ -336,31 +367,74 @@ torch::Tensor ClipModel::encodeTokens(const std::vector<std::vector<int64_t>>& i
             if (id < 0 || id >= tc.vocabSize)
                 throw std::invalid_argument("token id " + std::to_string(id) + " is outside the vocabulary");
         pooled[size_t(i)] = pooledIndex(seq);
-        len = std::max(len, pooled[size_t(i)] + 1);
     }
-    // Tokens after the pooled one cannot influence it through the causal
-    // mask, so the tower runs on `len` tokens only; shorter rows are padded.
-    std::vector<int64_t> flat(size_t(b * len), 0);
-    for (int64_t i = 0; i < b; ++i) {
-        const auto& seq = ids[size_t(i)];
-        const int64_t n = std::min<int64_t>(len, int64_t(seq.size()));
-        std::copy(seq.begin(), seq.begin() + n, flat.begin() + i * len);
+    // Texts that start alike (a prompt template's "a photo of a" before each
+    // label) share those tokens' states: the causal mask keeps them blind to
+    // what follows. They run once, and each row only from where it differs;
+    // a tag vocabulary is then about half the work. Each row keeps its
+    // pooled token.
+    int64_t shared = 0;
+    if (b > 1) {
+        shared = *std::min_element(pooled.begin(), pooled.end());
+        for (int64_t i = 1; i < b && shared > 0; ++i)
+            shared = std::mismatch(ids[0].begin(), ids[0].begin() + shared, ids[size_t(i)].begin()).first - ids[0].begin();
     }
     c10::InferenceMode guard;
+    const std::vector<PrefixKv> past = shared > 0 ? runTextPrefix(ids[0], shared) : std::vector<PrefixKv>{};
+    return runTextRows(ids, pooled, shared, past);
+}
+
+std::vector<ClipModel::PrefixKv> ClipModel::runTextPrefix(const std::vector<int64_t>& ids, int64_t length) const
+{
+    const TextConfig& tc = config_.text;
+    const torch::Tensor tokenIds =
+        torch::from_blob(const_cast<int64_t*>(ids.data()), {length}, torch::kLong).to(compute_.device);
+    torch::Tensor x = (tokenEmbedding_.index_select(0, tokenIds) + textPositions_.narrow(0, 0, length)).unsqueeze(0);
+    const auto maskOpts = torch::TensorOptions().dtype(text_.projection.scalar_type()).device(compute_.device);
+    const torch::Tensor mask = torch::full({length, length}, -std::numeric_limits<double>::infinity(), maskOpts)
+                                   .triu(1)
+                                   .view({1, 1, length, length});
+    std::vector<PrefixKv> kv(text_.layers.size());
+    for (size_t l = 0; l < text_.layers.size(); ++l)
+        x = runLayer(text_.layers[l], tc, x, mask, {}, nullptr, &kv[l]);
+    return kv;
+}
+
+torch::Tensor ClipModel::runTextRows(const std::vector<std::vector<int64_t>>& ids, const std::vector<int64_t>& pooled,
+                                     int64_t shared, const std::vector<PrefixKv>& past) const
+{
+    const TextConfig& tc = config_.text;
+    const int64_t b = int64_t(ids.size());
+    // Tokens after the pooled one cannot influence it through the causal
+    // mask, so each row runs to its pooled token only; shorter rows are
+    // padded.
+    const int64_t len = *std::max_element(pooled.begin(), pooled.end()) + 1 - shared;
+    std::vector<int64_t> flat(size_t(b * len), 0);
+    std::vector<int64_t> keepRows(static_cast<size_t>(b), 0);
+    for (int64_t i = 0; i < b; ++i) {
+        const auto& seq = ids[size_t(i)];
+        const int64_t n = std::min<int64_t>(len, int64_t(seq.size()) - shared);
+        std::copy(seq.begin() + shared, seq.begin() + shared + n, flat.begin() + i * len);
+        keepRows[size_t(i)] = pooled[size_t(i)] - shared;
+    }
     const auto longOpts = torch::TensorOptions().dtype(torch::kLong);
     const torch::Tensor tokenIds = torch::from_blob(flat.data(), {b * len}, longOpts).to(compute_.device);
-    const torch::Tensor keep = torch::from_blob(pooled.data(), {b}, longOpts).to(compute_.device);
+    const torch::Tensor keep = torch::from_blob(keepRows.data(), {b}, longOpts).to(compute_.device);
     const int64_t d = tc.hidden;
-    torch::Tensor x = tokenEmbedding_.index_select(0, tokenIds).view({b, len, d}) + textPositions_.narrow(0, 0, len);
+    const int64_t total = shared + len;
+    torch::Tensor x =
+        tokenEmbedding_.index_select(0, tokenIds).view({b, len, d}) + textPositions_.narrow(0, shared, len);
 
+    // Row i sits at position shared + i and sees columns up to there (the
+    // prefix's columns come first).
     const auto maskOpts = torch::TensorOptions().dtype(text_.projection.scalar_type()).device(compute_.device);
     const double ninf = -std::numeric_limits<double>::infinity();
-    torch::Tensor mask = torch::full({len, len}, ninf, maskOpts).triu(1).view({1, 1, len, len});
+    torch::Tensor mask = torch::full({len, total}, ninf, maskOpts).triu(shared + 1).view({1, 1, len, total});
     // The last block computes only the pooled row of each sequence.
-    torch::Tensor positions = torch::arange(len, torch::TensorOptions().dtype(torch::kLong).device(compute_.device));
-    torch::Tensor lastMask = torch::zeros({b, 1, 1, len}, maskOpts)
-                                 .masked_fill_(positions.view({1, 1, 1, len}) > keep.view({b, 1, 1, 1}), ninf);
-    return runTower(text_, tc, x, mask, lastMask, keep);
+    torch::Tensor positions = torch::arange(total, torch::TensorOptions().dtype(torch::kLong).device(compute_.device));
+    torch::Tensor lastMask = torch::zeros({b, 1, 1, total}, maskOpts)
+                                 .masked_fill_(positions.view({1, 1, 1, total}) > (keep + shared).view({b, 1, 1, 1}), ninf);
+    return runTower(text_, tc, x, mask, lastMask, keep, past);
 }
 
 } // namespace clip

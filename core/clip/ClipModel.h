@@ -37,6 +37,9 @@ public:
     // The tower runs only up to the end token (the causal mask makes later
     // tokens irrelevant).
     torch::Tensor encodeTokens(const std::vector<std::vector<int64_t>>& ids) const override;
+    // On the CPU in bf16: the text tower with bf16 products, sharing the
+    // embedding tables and layer norms.
+    std::unique_ptr<TowerEngine> textTowerForBatches() const override;
 
     // Index of the token whose state is the text embedding: the first end
     // token, as transformers does (argmax of ids for legacy eos id 2).
@@ -56,6 +59,11 @@ private:
         torch::Tensor finalLnWeight, finalLnBias; // post_layernorm / final_layer_norm
         torch::Tensor projection;
     };
+    // One block's keys and values over a token prefix that a batch of texts
+    // shares: [1, heads, P, headDim] each.
+    struct PrefixKv {
+        torch::Tensor k, v;
+    };
     using WeightSource = std::function<torch::Tensor(const std::string& name, const std::vector<int64_t>& shape)>;
 
     static ClipModel build(const ClipConfig& config, const ComputeOptions& compute, const WeightSource& source,
@@ -67,11 +75,22 @@ private:
 
     // One pre-norm transformer block. When `keep` is defined ([B] row
     // indices), only those rows are computed and returned as [B, 1, D]: the
-    // last block needs no other output.
+    // last block needs no other output. `past` prepends a shared prefix's
+    // keys and values (the mask then covers P + len columns); `save`
+    // receives this block's own.
     torch::Tensor runLayer(const Layer& layer, const TowerConfig& config, torch::Tensor x,
-                           const torch::Tensor& mask, const torch::Tensor& keep) const;
+                           const torch::Tensor& mask, const torch::Tensor& keep, const PrefixKv* past = nullptr,
+                           PrefixKv* save = nullptr) const;
     torch::Tensor runTower(const Tower& tower, const TowerConfig& config, torch::Tensor x,
-                           const torch::Tensor& mask, const torch::Tensor& lastMask, const torch::Tensor& keep) const;
+                           const torch::Tensor& mask, const torch::Tensor& lastMask, const torch::Tensor& keep,
+                           const std::vector<PrefixKv>& past = {}) const;
+    // The text tower over the first `length` tokens of `ids`, keeping each
+    // block's keys and values.
+    std::vector<PrefixKv> runTextPrefix(const std::vector<int64_t>& ids, int64_t length) const;
+    // The text tower over tokens [shared, pooled] of each row, after the
+    // prefix `past` of `shared` tokens (none when 0).
+    torch::Tensor runTextRows(const std::vector<std::vector<int64_t>>& ids, const std::vector<int64_t>& pooled,
+                              int64_t shared, const std::vector<PrefixKv>& past) const;
 
     ClipConfig config_;
     ComputeOptions compute_;

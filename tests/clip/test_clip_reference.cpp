@@ -188,6 +188,9 @@ torch::Tensor refText(const std::vector<int64_t>& ids, std::map<std::string, tor
     return torch::matmul(x[0][pool], w["text_projection.weight"].t()).unsqueeze(0);
 }
 
+void checkSharedPrefix(const Shape& s, std::map<std::string, torch::Tensor>& stored, const ClipModel& model,
+                       const ClipModel& bf16);
+
 void checkShape(const Shape& s)
 {
     torch::manual_seed(7);
@@ -223,6 +226,35 @@ void checkShape(const Shape& s)
         VERIFY_MSG(single < 1e-4 && batched < 1e-4, s.name << ": text " << i << " relative error " << single << " / " << batched);
         const double textCos = testsupport::minRowCosine(bf16.encodeTokens({texts[i]}), ref);
         VERIFY_MSG(textCos >= 0.999, s.name << ": bf16 text " << i << " cosine " << textCos);
+    }
+    checkSharedPrefix(s, stored, model, bf16);
+}
+
+// Texts that open alike (a prompt template before each label) run their
+// shared opening once (ClipModel::encodeTokens); each must still match the
+// reference, whatever its length, and also from the bf16 batch tower.
+void checkSharedPrefix(const Shape& s, std::map<std::string, torch::Tensor>& stored, const ClipModel& model,
+                       const ClipModel& bf16)
+{
+    const int64_t sot = s.vocab - 2;
+    const std::vector<std::vector<int64_t>> texts = {
+        {sot, 5, 17, 3, 8, s.eos},
+        {sot, 5, 17, 3, 42, 11, 6, s.eos},
+        {sot, 5, 17, 3, s.eos},
+        {sot, 5, 17, 3, 9, 9, s.eos, 4, 4}, // tokens after the end token
+    };
+    const torch::Tensor batch = model.encodeTokens(texts);
+    const std::unique_ptr<TowerEngine> tower = bf16.textTowerForBatches();
+    // Only where the CPU has bf16 units; an fp32 engine never makes one.
+    VERIFY(!model.textTowerForBatches());
+    VERIFY(bool(tower) == runsNatively(torch::kCPU, torch::kBFloat16));
+    const torch::Tensor bf16Batch = tower ? tower->encodeTokens(texts) : bf16.encodeTokens(texts);
+    for (size_t i = 0; i < texts.size(); ++i) {
+        const torch::Tensor ref = refText(texts[i], stored, s);
+        const double e = testsupport::relativeL2(batch[int64_t(i)].unsqueeze(0), ref);
+        VERIFY_MSG(e < 1e-4, s.name << ": shared-prefix text " << i << " relative error " << e);
+        const double cos = testsupport::minRowCosine(bf16Batch[int64_t(i)].unsqueeze(0), ref);
+        VERIFY_MSG(cos >= 0.999, s.name << ": bf16 batch-tower text " << i << " cosine " << cos);
     }
 }
 
