@@ -11,6 +11,8 @@ PACKAGES=(
   # matrix work is ~25x slower.
   libopenblas0-openmp
   libfaiss-dev libsqlite3-dev
+  # SHA-1 of every photo with the CPU's SHA instructions (OpenSSL).
+  libssl-dev
   # Photo metadata (EXIF/XMP) and HEIC/AVIF decoding.
   libexiv2-dev libheif-dev
   # Text in photos (Tesseract 5 and its English model) and camera RAW files;

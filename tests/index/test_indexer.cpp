@@ -7,12 +7,15 @@
 #include "Catalog.h"
 #include "GeneratedLibrary.h"
 #include "Indexer.h"
+#include "PhotoReader.h"
 #include "ModelIdentity.h"
 #include "SearchEngine.h"
 #include "TestImages.h"
 #include "VectorCache.h"
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QRandomGenerator>
 #include <QFile>
 #include <QLockFile>
 #include <QTemporaryDir>
@@ -65,6 +68,22 @@ private:
     }
 
 private Q_SLOTS:
+    // Catalogs written before keep matching: the content hash is the file's
+    // SHA-1 in lower-case hex, whichever library computes it.
+    void contentHashIsTheFilesSha1()
+    {
+        QByteArray large(3 * 1024 * 1024 + 17, Qt::Uninitialized);
+        QRandomGenerator rng(5);
+        for (char& c : large)
+            c = char(rng.bounded(256));
+        for (const QByteArray& bytes : {QByteArray(), QByteArray("abc"), large}) {
+            const QString want =
+                QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha1).toHex());
+            QCOMPARE(contentHashOf(bytes), want);
+        }
+        QCOMPARE(contentHashOf("abc"), QStringLiteral("a9993e364706816aba3e25717850c26c9cd0d89d"));
+    }
+
     void initTestCase()
     {
         const QString model = testlib::tinyClipDir();
