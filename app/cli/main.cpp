@@ -16,6 +16,7 @@
 #include <torch/version.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace {
 
@@ -82,7 +83,7 @@ const char* kUsage =
 
 } // namespace
 
-int main(int argc, char** argv)
+int runCli(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("photosearch"));
@@ -146,4 +147,16 @@ int main(int argc, char** argv)
     } catch (const std::exception& e) {
         return reportError(e);
     }
+}
+
+int main(int argc, char** argv)
+{
+    const int code = runCli(argc, argv);
+    // Every command has closed its files and catalog by now. What a normal
+    // exit would still do is run LibTorch's and Qt's static destructors and
+    // wind down thread pools: ~0.15 s for nothing on the 2-core VM, on a
+    // short index run a few percent of it.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(code);
 }
