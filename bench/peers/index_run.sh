@@ -6,6 +6,12 @@
 #
 #   bench/peers/index_run.sh [--photos N] [--rounds R] [--photos-cache DIR] [--no-fp32]
 #                            [--no-encoders] [--rclip-ahead K] [--keep-openblas] [--no-build]
+#                            [--full-text]
+#
+# --full-text: the model gets ViT-B/32's text tower (not a tiny one), so our
+# side pays what a new library costs with a real CLIP: embedding its tag
+# vocabulary (the rclip-style side has no tags and reads the vision tower
+# only).
 #
 # Every timed command runs in users' conditions (`env -u OPENBLAS_CORETYPE
 # -u OPENBLAS_L2_SIZE`) unless --keep-openblas. BUILD_DIR (default
@@ -29,9 +35,10 @@ ENCODERS=1
 KEEP_OPENBLAS=0
 BUILD=1
 RCLIP_AHEAD=0
+FULL_TEXT=0
 
 usage() {
-    echo "usage: $0 [--photos N] [--rounds R] [--photos-cache DIR] [--no-fp32] [--no-encoders] [--rclip-ahead K] [--keep-openblas] [--no-build]" >&2
+    echo "usage: $0 [--photos N] [--rounds R] [--photos-cache DIR] [--no-fp32] [--no-encoders] [--rclip-ahead K] [--keep-openblas] [--no-build] [--full-text]" >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -44,6 +51,7 @@ while [ $# -gt 0 ]; do
     --rclip-ahead) RCLIP_AHEAD="$2"; shift 2 ;;
     --keep-openblas) KEEP_OPENBLAS=1; shift ;;
     --no-build) BUILD=0; shift ;;
+    --full-text) FULL_TEXT=1; shift ;;
     *) usage ;;
     esac
 done
@@ -75,12 +83,17 @@ fi
 
 # --- model folder (the one run.sh makes and shares) ---------------------------
 MODEL="$CACHE/vit-b32"
+TEXT_FLAG=()
+if [ "$FULL_TEXT" = 1 ]; then
+    MODEL="$CACHE/vit-b32-fulltext"
+    TEXT_FLAG=(--full-text)
+fi
 STAMP="$(sha256sum "$HERE/make_vit.py" | cut -c1-16)"
 if [ "$(cat "$MODEL/.made-by" 2>/dev/null)" != "$STAMP" ]; then
     [ -d "$TOKENIZER" ] || die "no CLIP tokenizer folder at $TOKENIZER; set TOKENIZER_DIR to one (vocab.json, merges.txt)."
     echo "# making the ViT-B/32-shaped model in $MODEL" >&2
     rm -rf "$MODEL.tmp" "$MODEL"
-    "$PYTHON" "$HERE/make_vit.py" make "$MODEL.tmp" "$TOKENIZER" 2> >(grep -v -i warning >&2) \
+    "$PYTHON" "$HERE/make_vit.py" make "$MODEL.tmp" "$TOKENIZER" "${TEXT_FLAG[@]}" 2> >(grep -v -i warning >&2) \
         || die "make_vit.py failed."
     echo "$STAMP" > "$MODEL.tmp/.made-by"
     mv "$MODEL.tmp" "$MODEL"
@@ -114,8 +127,9 @@ echo "# photos: $SET, $PHOTOS distinct 4000x3000 JPEGs (q90, EXIF; $SET_MB MB); 
 echo "# ours: $CLI ($(stat -c '%y' "$CLI" | cut -d. -f1), git $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')) index --library <fresh> --model <model> <photos>"
 echo "#   does: scan, read + SHA-1, EXIF, reduced-scale (DCT) decode, perceptual hash, preprocess, encode"
 echo "#   (policy precision), one SQLite transaction per batch, FAISS file, then tags the new photos from"
-echo "#   the stored vectors (a fresh library first embeds its tag vocabulary with the text tower: here a"
-echo "#   tiny one), library roots, catalog spare copy. No OCR (a separate command)."
+if [ "$FULL_TEXT" = 1 ]; then TEXT_TOWER="ViT-B/32's"; else TEXT_TOWER="a tiny one"; fi
+echo "#   the stored vectors (a fresh library first embeds its tag vocabulary with the text tower: here"
+echo "#   $TEXT_TOWER), library roots, catalog spare copy. No OCR (a separate command)."
 echo "# rclip-style: $PYTHON $HERE/rclip_style.py index: full PIL decode, bicubic 224 + centre crop,"
 echo "#   normalise, torch $("$PYTHON" -c 'import torch; print(torch.__version__)') fp32 vision tower (nproc threads), loader pool of $THREADS threads"
 echo "#   working $RCLIP_AHEAD batch(es) ahead of the encoder, batches of 8, unit vectors into SQLite (rclip's table)."

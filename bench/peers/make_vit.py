@@ -28,8 +28,10 @@ from torch import nn
 
 HIDDEN, LAYERS, HEADS, MLP, PATCH, IMAGE, PROJ, EPS = 768, 12, 12, 3072, 32, 224, 512, 1e-5
 # The loader needs a text tower; a tiny one keeps the files small (the bench
-# times the vision tower only).
+# times the vision tower only). `--full-text` gives it ViT-B/32's text tower
+# instead, for index_run.sh: a new library embeds its tag vocabulary with it.
 TEXT = dict(hidden=64, mlp=128, layers=2, heads=4, vocab=49408, positions=77)
+FULL_TEXT = dict(hidden=512, mlp=2048, layers=12, heads=8, vocab=49408, positions=77)
 MEAN = (0.48145466, 0.4578275, 0.40821073)
 STD = (0.26862954, 0.26130258, 0.27577711)
 SEED = 1234
@@ -248,9 +250,11 @@ def compare_cli(out, line):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "make":
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "make" and sys.argv[4:] in ([], ["--full-text"]):
+        if sys.argv[4:]:
+            TEXT.update(FULL_TEXT)
         make(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "compare-cli":
         sys.exit(compare_cli(sys.argv[2], sys.argv[3]))
     else:
-        sys.exit("usage: make_vit.py make OUT TOKENIZER_DIR | compare-cli OUT CLI_JSON_LINE")
+        sys.exit("usage: make_vit.py make OUT TOKENIZER_DIR [--full-text] | compare-cli OUT CLI_JSON_LINE")
