@@ -2,6 +2,7 @@
 // search, similar and stats with their filters, as a user or a script runs
 // them — JSON on stdout, one-line errors, exit codes.
 
+#include "CliLibraryFixture.h"
 #include "CliRun.h"
 #include "GeneratedLibrary.h"
 #include "TinyModel.h"
@@ -16,7 +17,6 @@
 #include <QJsonObject>
 #include <QLockFile>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -24,38 +24,22 @@
 using photosearch::testcli::Run;
 using photosearch::testcli::runCli;
 
-class TestCliLibrary : public QObject {
+class TestCliLibrary : public QObject, private photosearch::testlib::CliLibraryFixture {
     Q_OBJECT
 
-private:
-    QTemporaryDir temp_;
-    QString model_;
-    QString library_;
-    photosearch::testlib::GeneratedLibrary photos_;
-
-    QStringList lib(QStringList args) const
-    {
-        args.insert(1, QStringLiteral("--library"));
-        args.insert(2, library_);
-        return args;
-    }
-
 private Q_SLOTS:
+    // The library is made by the first test, which checks index's summary.
     void initTestCase()
     {
-        qunsetenv("PHOTOSEARCH_MODEL"); // the tests say where the model comes from
-        model_ = photosearch::testlib::tinyClipDir();
-        if (model_.isEmpty())
+        if (!prepare(20))
             QFAIL("could not write a tiny CLIP model for the tests (see the warning above)");
-        library_ = temp_.filePath(QStringLiteral("library"));
-        photos_ = photosearch::testlib::generateLibrary(temp_.filePath(QStringLiteral("photos")), 20);
     }
 
     void cleanupTestCase() { photosearch::testlib::removeTree(temp_.path()); }
 
     void indexPrintsTheSummary()
     {
-        const Run r = runCli(lib({QStringLiteral("index"), QStringLiteral("--model"), model_, photos_.root}));
+        const Run r = runCli(indexArgs());
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QList<QJsonObject> lines = r.lines();
         QCOMPARE(lines.size(), 1);
@@ -383,7 +367,7 @@ private Q_SLOTS:
         // This process holds the lock, as a running `index` would.
         QLockFile lock(photosearch::indexLockPath(library_));
         QVERIFY(lock.tryLock(0));
-        const Run r = runCli(lib({QStringLiteral("index"), QStringLiteral("--model"), model_, photos_.root}));
+        const Run r = runCli(indexArgs());
         lock.unlock();
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.out.isEmpty());

@@ -4,6 +4,7 @@
 // LibTorch was loaded is read from the dynamic loader's own report
 // (LD_DEBUG=files), so these tests see what a user's process does.
 
+#include "CliLibraryFixture.h"
 #include "CliRun.h"
 #include "GeneratedLibrary.h"
 
@@ -12,7 +13,6 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QTemporaryDir>
 #include <QTest>
 
 using photosearch::testcli::finishCli;
@@ -50,33 +50,16 @@ Run runWatched(const QStringList& args, bool* loadedTorch, const QStringList& en
 
 } // namespace
 
-class TestCliQuickSearch : public QObject {
+class TestCliQuickSearch : public QObject, private photosearch::testlib::CliLibraryFixture {
     Q_OBJECT
-
-private:
-    QTemporaryDir temp_;
-    QString model_;
-    QString library_;
-    photosearch::testlib::GeneratedLibrary photos_;
-
-    QStringList lib(QStringList args) const
-    {
-        args.insert(1, QStringLiteral("--library"));
-        args.insert(2, library_);
-        return args;
-    }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        qunsetenv("PHOTOSEARCH_MODEL");
         qunsetenv("PHOTOSEARCH_QUICK_SEARCH");
-        model_ = photosearch::testlib::tinyClipDir();
-        if (model_.isEmpty())
+        if (!prepare(12))
             QFAIL("could not write a tiny CLIP model for the tests (see the warning above)");
-        library_ = temp_.filePath(QStringLiteral("library"));
-        photos_ = photosearch::testlib::generateLibrary(temp_.filePath(QStringLiteral("photos")), 12);
-        const Run r = runCli(lib({QStringLiteral("index"), QStringLiteral("--model"), model_, photos_.root}));
+        const Run r = runCli(indexArgs());
         QVERIFY2(r.exitCode == 0, r.err.constData());
     }
 
