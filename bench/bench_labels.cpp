@@ -4,8 +4,9 @@
 // (PromptEnsemble::embed, no catalog), and compares the result with an
 // earlier run's vectors when given. Not a test; run on purpose.
 //
-// usage: bench_labels --model DIR [--labels N] [--rounds R] [--save FILE] [--compare FILE]
+// usage: bench_labels --model DIR [--labels N] [--rounds R] [--exact] [--save FILE] [--compare FILE]
 //   --labels N   the first N labels of the vocabulary (default: all)
+//   --exact      LabelPrecision::Exact (classify's) instead of Fast (the tagger's)
 //   --save FILE  writes the label embeddings (float32, row-major)
 //   --compare F  prints the smallest cosine between these and F's rows
 
@@ -54,7 +55,7 @@ int main(int argc, char** argv)
     const QStringList args = app.arguments();
     const QString modelDir = option(args, "--model");
     if (modelDir.isEmpty()) {
-        std::fprintf(stderr, "usage: bench_labels --model DIR [--labels N] [--rounds R] [--save F] [--compare F]\n");
+        std::fprintf(stderr, "usage: bench_labels --model DIR [--labels N] [--rounds R] [--exact] [--save F] [--compare F]\n");
         return 2;
     }
     QStringList labels = defaultVocabulary();
@@ -71,6 +72,7 @@ int main(int argc, char** argv)
     torch::Tensor got;
     for (int r = 0; r < rounds; ++r) {
         PromptEnsemble ensemble(encoder); // fresh: nothing cached
+        ensemble.setPrecision(args.contains(QLatin1String("--exact")) ? LabelPrecision::Exact : LabelPrecision::Fast);
         timer.restart();
         got = ensemble.embed(labels);
         const double s = timer.nsecsElapsed() / 1e9;

@@ -38,7 +38,8 @@ public:
     // tokens irrelevant).
     torch::Tensor encodeTokens(const std::vector<std::vector<int64_t>>& ids) const override;
     // On the CPU in bf16: the text tower with bf16 products, sharing the
-    // embedding tables and layer norms.
+    // embedding tables and layer norms. Its compute() is this engine's
+    // (textDtype() still says fp32): its weights say what it runs in.
     std::unique_ptr<TowerEngine> textTowerForBatches() const override;
 
     // Index of the token whose state is the text embedding: the first end

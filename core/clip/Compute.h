@@ -32,7 +32,9 @@ struct ComputeOptions {
     // weights then stay in the file's mapping (a fast first search), and
     // fp32 results do not depend on what else shares the batch (bf16 ones
     // move by ~1e-3 with the batch's padding, which made cached and fresh
-    // label embeddings disagree).
+    // label embeddings disagree). The one exception is the tag vocabulary,
+    // thousands of texts embedded once per library: it takes a bf16 copy
+    // of the text tower (LabelPrecision::Fast in PromptEnsemble.h).
     torch::ScalarType textDtype() const { return device.is_cpu() ? torch::kFloat32 : dtype; }
     // Images per pass through the vision tower: on the CPU throughput peaks
     // at about 8 (bench_clip: 27 images/s at 8, 20 at 128 on 2 cores) because

@@ -20,10 +20,18 @@ namespace {
 // Texts per text-tower call: enough to amortise the call and the shared
 // prefix, small enough that the activations stay in cache.
 constexpr int kTextBatch = 64;
-// From this many texts on, a batch copy of the text tower pays
-// (TowerEngine::textTowerForBatches): bench_labels measured its copy at
-// tens of milliseconds against ~1.5 ms saved per text.
-constexpr int kBatchTowerTexts = 200;
+
+// The bf16 copy of the text tower for LabelPrecision::Fast; null (use the
+// engine) where there is none or it cannot be made: making it needs ~2 bytes
+// per text-tower weight (ViT-B/32: 76 MB), and the labels do not need it.
+std::unique_ptr<clip::TowerEngine> fastTextTower(const clip::TowerEngine& engine)
+{
+    try {
+        return engine.textTowerForBatches();
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
 
 QString fromResource(const QString& name)
 {
@@ -102,10 +110,9 @@ std::vector<std::vector<float>> PromptEnsemble::compute(const QStringList& label
     // little. A vocabulary of 300 labels x 10 templates is ~50 calls.
     const int64_t n = int64_t(labels.size());
     const int maxLength = int(encoder_.model().config().text.maxPositions);
-    std::unique_ptr<clip::TowerEngine> batchTower;
-    if (n * templates_.size() >= kBatchTowerTexts)
-        batchTower = encoder_.model().textTowerForBatches();
-    const clip::TowerEngine& tower = batchTower ? *batchTower : encoder_.model();
+    const std::unique_ptr<clip::TowerEngine> fast =
+        precision_ == LabelPrecision::Fast ? fastTextTower(encoder_.model()) : nullptr;
+    const clip::TowerEngine& tower = fast ? *fast : encoder_.model();
     torch::NoGradGuard noGrad;
     torch::Tensor sum;
     for (const QString& t : templates_) {

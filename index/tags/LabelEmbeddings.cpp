@@ -102,8 +102,10 @@ torch::Tensor CatalogLabelEmbedder::embed(const QStringList& labels)
         }
     }
     if (!missing.isEmpty()) {
-        if (!ensemble_)
+        if (!ensemble_) {
             ensemble_ = std::make_unique<PromptEnsemble>(encoder_(), templates_);
+            ensemble_->setPrecision(LabelPrecision::Fast); // stored once per library and model
+        }
         const torch::Tensor computed = ensemble_->embed(missing).contiguous();
         WriteScope scope(catalog_.connection()); // joins the caller's transaction, if any
         for (qsizetype j = 0; j < missing.size(); ++j) {
