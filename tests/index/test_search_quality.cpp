@@ -50,6 +50,7 @@ private Q_SLOTS:
     void relevanceCutPrecisionAndRecall();
     void datePhrasesFilterAndDateOrder();
     void zeroShotClassifyAndTheEnsemble();
+    void labelVectorsDoNotDependOnTheirCompany();
     void oneWrittenWordDoesNotJumpGoodMatches(); // last: it adds written text to the library
 
 private:
@@ -264,6 +265,31 @@ void TestSearchQuality::datePhrasesFilterAndDateOrder()
     QCOMPARE(byPath_.at(year.hits.front().path)->date, newest2025);
     for (size_t i = 1; i < year.hits.size(); ++i)
         QVERIFY(byPath_.at(year.hits[i - 1].path)->date > byPath_.at(year.hits[i].path)->date);
+}
+
+// Classify's labels (Exact) come out the same alone as among 30 others (a
+// vocabulary's worth of texts); the tagger's (Fast, bf16 where the CPU has
+// bf16 units) stay close to them.
+void TestSearchQuality::labelVectorsDoNotDependOnTheirCompany()
+{
+    QStringList many;
+    for (sh::Colour colour : sh::allColours())
+        for (const char* thing : {"shapes", "circle", "square", "photo"})
+            many << sh::colourName(colour) + QLatin1Char(' ') + QLatin1String(thing);
+    QVERIFY(many.size() >= 30);
+    const QString label = many.at(5);
+    PromptEnsemble alone(*encoder_);
+    PromptEnsemble crowd(*encoder_);
+    const torch::Tensor a = alone.embed(QStringList{label});
+    const torch::Tensor inCrowd = crowd.embed(many)[5].unsqueeze(0);
+    const double drift = (a - inCrowd).norm().item<double>();
+    QVERIFY2(drift < 1e-5, qPrintable(QString::number(drift)));
+    PromptEnsemble fast(*encoder_);
+    fast.setPrecision(LabelPrecision::Fast);
+    const torch::Tensor f = fast.embed(many);
+    const torch::Tensor exact = crowd.embed(many);
+    const double worst = (f * exact).sum(1).min().item<double>();
+    QVERIFY2(worst >= 0.999, qPrintable(QString::number(worst)));
 }
 
 void TestSearchQuality::zeroShotClassifyAndTheEnsemble()
