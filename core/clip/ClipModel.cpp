@@ -384,26 +384,38 @@ torch::Tensor ClipModel::encodeTokens(const std::vector<std::vector<int64_t>>& i
     return runTextRows(ids, pooled, shared, past);
 }
 
+torch::Tensor ClipModel::textInput(const std::vector<int64_t>& flat, int64_t rows, int64_t from) const
+{
+    const int64_t len = int64_t(flat.size()) / rows;
+    const torch::Tensor tokenIds =
+        torch::from_blob(const_cast<int64_t*>(flat.data()), {rows * len}, torch::kLong).to(compute_.device);
+    return tokenEmbedding_.index_select(0, tokenIds).view({rows, len, config_.text.hidden})
+           + textPositions_.narrow(0, from, len);
+}
+
+torch::Tensor ClipModel::causalMask(int64_t len, int64_t from) const
+{
+    // Row i sits at position from + i and sees the columns up to there (a
+    // shared prefix's columns come first).
+    const auto maskOpts = torch::TensorOptions().dtype(text_.projection.scalar_type()).device(compute_.device);
+    return torch::full({len, from + len}, -std::numeric_limits<double>::infinity(), maskOpts)
+        .triu(from + 1)
+        .view({1, 1, len, from + len});
+}
+
 std::vector<ClipModel::PrefixKv> ClipModel::runTextPrefix(const std::vector<int64_t>& ids, int64_t length) const
 {
-    const TextConfig& tc = config_.text;
-    const torch::Tensor tokenIds =
-        torch::from_blob(const_cast<int64_t*>(ids.data()), {length}, torch::kLong).to(compute_.device);
-    torch::Tensor x = (tokenEmbedding_.index_select(0, tokenIds) + textPositions_.narrow(0, 0, length)).unsqueeze(0);
-    const auto maskOpts = torch::TensorOptions().dtype(text_.projection.scalar_type()).device(compute_.device);
-    const torch::Tensor mask = torch::full({length, length}, -std::numeric_limits<double>::infinity(), maskOpts)
-                                   .triu(1)
-                                   .view({1, 1, length, length});
+    torch::Tensor x = textInput(std::vector<int64_t>(ids.begin(), ids.begin() + length), 1, 0);
+    const torch::Tensor mask = causalMask(length, 0);
     std::vector<PrefixKv> kv(text_.layers.size());
     for (size_t l = 0; l < text_.layers.size(); ++l)
-        x = runLayer(text_.layers[l], tc, x, mask, {}, nullptr, &kv[l]);
+        x = runLayer(text_.layers[l], config_.text, x, mask, {}, nullptr, &kv[l]);
     return kv;
 }
 
 torch::Tensor ClipModel::runTextRows(const std::vector<std::vector<int64_t>>& ids, const std::vector<int64_t>& pooled,
                                      int64_t shared, const std::vector<PrefixKv>& past) const
 {
-    const TextConfig& tc = config_.text;
     const int64_t b = int64_t(ids.size());
     // Tokens after the pooled one cannot influence it through the causal
     // mask, so each row runs to its pooled token only; shorter rows are
@@ -417,24 +429,19 @@ torch::Tensor ClipModel::runTextRows(const std::vector<std::vector<int64_t>>& id
         std::copy(seq.begin() + shared, seq.begin() + shared + n, flat.begin() + i * len);
         keepRows[size_t(i)] = pooled[size_t(i)] - shared;
     }
-    const auto longOpts = torch::TensorOptions().dtype(torch::kLong);
-    const torch::Tensor tokenIds = torch::from_blob(flat.data(), {b * len}, longOpts).to(compute_.device);
-    const torch::Tensor keep = torch::from_blob(keepRows.data(), {b}, longOpts).to(compute_.device);
-    const int64_t d = tc.hidden;
-    const int64_t total = shared + len;
-    torch::Tensor x =
-        tokenEmbedding_.index_select(0, tokenIds).view({b, len, d}) + textPositions_.narrow(0, shared, len);
-
-    // Row i sits at position shared + i and sees columns up to there (the
-    // prefix's columns come first).
-    const auto maskOpts = torch::TensorOptions().dtype(text_.projection.scalar_type()).device(compute_.device);
-    const double ninf = -std::numeric_limits<double>::infinity();
-    torch::Tensor mask = torch::full({len, total}, ninf, maskOpts).triu(shared + 1).view({1, 1, len, total});
+    const torch::Tensor keep =
+        torch::from_blob(keepRows.data(), {b}, torch::TensorOptions().dtype(torch::kLong)).to(compute_.device);
+    const torch::Tensor x = textInput(flat, b, shared);
+    const torch::Tensor mask = causalMask(len, shared);
     // The last block computes only the pooled row of each sequence.
-    torch::Tensor positions = torch::arange(total, torch::TensorOptions().dtype(torch::kLong).device(compute_.device));
-    torch::Tensor lastMask = torch::zeros({b, 1, 1, total}, maskOpts)
-                                 .masked_fill_(positions.view({1, 1, 1, total}) > (keep + shared).view({b, 1, 1, 1}), ninf);
-    return runTower(text_, tc, x, mask, lastMask, keep, past);
+    const int64_t total = shared + len;
+    const torch::Tensor positions =
+        torch::arange(total, torch::TensorOptions().dtype(torch::kLong).device(compute_.device));
+    const torch::Tensor lastMask =
+        torch::zeros({b, 1, 1, total}, mask.options())
+            .masked_fill_(positions.view({1, 1, 1, total}) > (keep + shared).view({b, 1, 1, 1}),
+                          -std::numeric_limits<double>::infinity());
+    return runTower(text_, config_.text, x, mask, lastMask, keep, past);
 }
 
 } // namespace clip

@@ -85,6 +85,12 @@ private:
     torch::Tensor runTower(const Tower& tower, const TowerConfig& config, torch::Tensor x,
                            const torch::Tensor& mask, const torch::Tensor& lastMask, const torch::Tensor& keep,
                            const std::vector<PrefixKv>& past = {}) const;
+    // Token and position embeddings of `rows` equal-length rows of token
+    // ids laid end to end, the first at position `from`: [rows, len, D].
+    torch::Tensor textInput(const std::vector<int64_t>& flat, int64_t rows, int64_t from) const;
+    // The text tower's causal mask for `len` tokens after `from` tokens of
+    // shared prefix: [1, 1, len, from + len].
+    torch::Tensor causalMask(int64_t len, int64_t from) const;
     // The text tower over the first `length` tokens of `ids`, keeping each
     // block's keys and values.
     std::vector<PrefixKv> runTextPrefix(const std::vector<int64_t>& ids, int64_t length) const;
